@@ -1,0 +1,225 @@
+"""Compare two articles: segment, embed, align, decide, explain.
+
+``compare(a, b)`` is the one-call API; ``Comparer`` keeps the model loaded and accepts sentence
+vectors computed elsewhere, so collection-scale code never embeds a sentence twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from retold.align import AlignConfig, align
+from retold.changes import find_changes
+from retold.documents import (
+    Alignment,
+    Comparison,
+    Document,
+    Link,
+    LinkKind,
+    Segmented,
+    SentenceKind,
+)
+from retold.errors import InputError
+from retold.models import Embedder, get_embedder
+from retold.models.base import Vectors
+from retold.normalize import fold, normalize_text, words
+from retold.segment import segment
+from retold.similarity import SentenceFeatures, Weights, block_sims, calibrate
+from retold.verdict import VerdictConfig, decide, direction
+
+
+@dataclass(frozen=True)
+class CompareConfig:
+    """Everything that tunes a comparison.
+
+    Attributes:
+        align: Aligner thresholds.
+        verdict: Verdict thresholds.
+        lexical_weight: Weight of content-word overlap against embedding similarity.
+        max_chars: Most characters per side, checked before segmenting.
+        max_sentences: Most sentences per side; the aligner holds a few n x m matrices, so a
+            longer text is refused with a clear error rather than exhausting memory.
+        edited_ratio: Least word-level similarity (1 - normalised insert/delete distance over
+            words) for an ``edited`` link; below it a link is ``reworded``.
+    """
+
+    align: AlignConfig = field(default_factory=AlignConfig)
+    verdict: VerdictConfig = field(default_factory=VerdictConfig)
+    lexical_weight: float = 0.5
+    edited_ratio: float = 0.9
+    max_chars: int = 1_000_000
+    max_sentences: int = 5000
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.edited_ratio <= 1.0:
+            raise ValueError("edited_ratio must be in [0.0, 1.0]")
+        if not 0.0 <= self.lexical_weight <= 1.0:
+            raise ValueError("lexical_weight must be in [0.0, 1.0]")
+
+
+def as_document(value: str | Document, default_id: str) -> Document:
+    """Accept raw text or a Document; normalise the text and refuse empty input."""
+    doc = value if isinstance(value, Document) else Document(id=default_id, text=value)
+    text = normalize_text(doc.text)
+    if not text:
+        raise InputError(f"{doc.id} is empty: there is no text to compare")
+    return doc if text == doc.text else replace(doc, text=text)
+
+
+def _kind(text_a: str, text_b: str, edited_ratio: float) -> tuple[LinkKind, float]:
+    if fold(text_a) == fold(text_b):
+        return LinkKind.IDENTICAL, 1.0
+    ratio = Indel.normalized_similarity(words(text_a), words(text_b))
+    return (LinkKind.EDITED if ratio >= edited_ratio else LinkKind.REWORDED), ratio
+
+
+def _peripheral(seg: Segmented) -> frozenset[int]:
+    return frozenset(
+        s.index for s in seg.sentences if s.kind in (SentenceKind.CAPTION, SentenceKind.CREDIT)
+    )
+
+
+def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
+    w = words(text)
+    return {tuple(w[i : i + n]) for i in range(max(0, len(w) - n + 1))}
+
+
+def _jaccard(x: set[tuple[str, ...]], y: set[tuple[str, ...]]) -> float:
+    return len(x & y) / len(x | y) if x or y else 0.0
+
+
+def refine(a: Segmented, b: Segmented, raw: Alignment, edited_ratio: float) -> Alignment:
+    """Set each link's kind from the texts; identical/edited links report word similarity."""
+    links = []
+    for link in raw.links:
+        ta = " ".join(a.sentences[i].text for i in link.a)
+        tb = " ".join(b.sentences[j].text for j in link.b)
+        kind, ratio = _kind(ta, tb, edited_ratio)
+        sim = max(link.similarity, ratio) if kind != LinkKind.REWORDED else link.similarity
+        links.append(Link(link.a, link.b, min(1.0, sim), kind, link.moved))
+    return Alignment(tuple(links), raw.a_only, raw.b_only)
+
+
+def conclude(
+    a: Segmented,
+    b: Segmented,
+    alignment: Alignment,
+    doc_similarity: float,
+    config: VerdictConfig,
+    model: str,
+) -> Comparison:
+    """Verdict, coverage, direction, changes and scores of an aligned pair."""
+    verdict, cov_a, cov_b, stats = decide(a, b, alignment, doc_similarity, config)
+    stats["jaccard_5gram"] = _jaccard(_shingles(a.text, 5), _shingles(b.text, 5))
+    stats["jaccard_words"] = _jaccard(_shingles(a.text, 1), _shingles(b.text, 1))
+    return Comparison(
+        a=a,
+        b=b,
+        verdict=verdict,
+        coverage_a=cov_a,
+        coverage_b=cov_b,
+        direction=direction(a, b, alignment, cov_a, cov_b),
+        alignment=alignment,
+        changes=find_changes(a.sentences, b.sentences, alignment),
+        scores=stats,
+        model=model,
+    )
+
+
+class Comparer:
+    """Compares documents with one loaded embedding model.
+
+    Example:
+        >>> text = "Storms hit the coast on Monday."
+        >>> c = Comparer("fast").compare(text, text)
+        >>> str(c.verdict), c.coverage_a
+        ('identical', 1.0)
+    """
+
+    def __init__(self, model: str | Embedder = "fast", config: CompareConfig | None = None):
+        self.embedder = get_embedder(model) if isinstance(model, str) else model
+        self.config = config or CompareConfig()
+        self._weights = Weights(lexical=self.config.lexical_weight, floor=self.embedder.floor)
+
+    def embed(self, seg: Segmented) -> Vectors:
+        """Unit vectors for the sentences of a segmented document."""
+        return self.embedder.encode([s.text for s in seg.sentences])
+
+    def compare(self, a: str | Document, b: str | Document) -> Comparison:
+        """Compare two texts or documents (A is reported first; direction is guessed)."""
+        docs = as_document(a, "a"), as_document(b, "b")
+        for doc in docs:
+            if len(doc.text) > self.config.max_chars:
+                raise InputError(
+                    f"{doc.id} has {len(doc.text):,} characters, over the limit of "
+                    f"{self.config.max_chars:,} for one comparison: split it into articles, "
+                    "or use `retold dedup` for collections"
+                )
+        return self.compare_segmented(segment(docs[0]), segment(docs[1]))
+
+    def compare_segmented(
+        self,
+        a: Segmented,
+        b: Segmented,
+        vectors_a: Vectors | None = None,
+        vectors_b: Vectors | None = None,
+    ) -> Comparison:
+        """Compare segmented documents, reusing sentence vectors when given."""
+        for seg in (a, b):
+            if not seg.sentences:
+                raise InputError(f"{seg.id} has no sentences: there is no text to compare")
+            if len(seg.sentences) > self.config.max_sentences:
+                raise InputError(
+                    f"{seg.id} has {len(seg.sentences):,} sentences, over the limit of "
+                    f"{self.config.max_sentences:,} for one comparison: split it into articles, "
+                    "or use `retold dedup` for collections"
+                )
+        va = self.embed(a) if vectors_a is None else vectors_a
+        vb = self.embed(b) if vectors_b is None else vectors_b
+        fa = SentenceFeatures.build([s.text for s in a.sentences], va)
+        fb = SentenceFeatures.build([s.text for s in b.sentences], vb)
+        raw = align(
+            block_sims(fa, fb, self._weights),
+            self.config.align,
+            skip_a=_peripheral(a),
+            skip_b=_peripheral(b),
+        )
+        alignment = refine(a, b, raw, self.config.edited_ratio)
+        return conclude(
+            a, b, alignment, self._doc_similarity(fa, fb), self.config.verdict, self.embedder.name
+        )
+
+    def _doc_similarity(self, fa: SentenceFeatures, fb: SentenceFeatures) -> float:
+        """Calibrated cosine of length-weighted mean sentence vectors, blended with term Dice."""
+        da = (fa.vectors * fa.lengths[:, None]).sum(axis=0)
+        db = (fb.vectors * fb.lengths[:, None]).sum(axis=0)
+        norm = float(np.linalg.norm(da) * np.linalg.norm(db)) or 1.0
+        cos = np.array([[float(da @ db) / norm]], dtype=np.float32)
+        emb = float(calibrate(cos, self._weights.floor)[0, 0])
+        ta = set().union(*fa.terms)
+        tb = set().union(*fb.terms)
+        dice = 2 * len(ta & tb) / (len(ta) + len(tb)) if ta or tb else 0.0
+        w = self._weights.lexical
+        return w * dice + (1 - w) * emb
+
+
+_COMPARERS: dict[str, Comparer] = {}
+
+
+def compare(a: str | Document, b: str | Document, *, model: str = "fast") -> Comparison:
+    """Compare two articles given as text or Documents.
+
+    Example:
+        >>> c = compare(
+        ...     "Prices rose 5% in May, the agency said.", "The agency said prices rose 5% in May."
+        ... )
+        >>> str(c.verdict), [ch.a for ch in c.changes if ch.kind == "number-agrees"]
+        ('rewrite', ['5%'])
+    """
+    comparer = _COMPARERS.get(model)
+    if comparer is None:
+        comparer = _COMPARERS[model] = Comparer(model)
+    return comparer.compare(a, b)

@@ -1,0 +1,171 @@
+"""Paragraph-aware sentence segmentation with caption, credit and heading detection.
+
+Sentences keep character offsets into the document text. Paragraphs are blank-line blocks; a
+single newline also starts a paragraph unless it merely wraps a sentence (the next line starts in
+lower case after a line with no closing punctuation).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import nupunkt
+
+from retold.documents import Document, Segmented, Sentence, SentenceKind
+
+_TERMINAL = re.compile(r"[.!?:;\"'”’)\]]\s*$")
+# "(credit: REUTERS/Stringer)", "(Photo: AP)", "(Image credit: ...)", "Photo by X/Getty Images"
+_CREDIT_PAREN = re.compile(
+    r"\((?:photo|image|picture|video)?\s*(?:credits?|photo|image|picture|source)\s*:[^)]{1,120}\)\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(
+    r"^(?:(?:photo|image|picture|video|graphic)s?\s*(?:credit)?\s*(?:by|:)|credit\s*:)"
+    r"|(?:getty images|reuters/|\bap photo\b|afp via getty|/afp\b|shutterstock|epa-efe)",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"^(?:advertisement|read more\b|related\b:|share this|follow us|sign up|subscribe"
+    r"|click here|copyright\b|©|all rights reserved|\(?reporting by\b|editing by\b)",
+    re.IGNORECASE,
+)
+_MAX_HEADING_WORDS = 14
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of paragraphs: blank-line blocks, split further at newlines that end a line.
+
+    Example:
+        >>> t = "Title line\\nA first sentence.\\nA second one.\\n\\nNext one."
+        >>> [t[s:e] for s, e in paragraph_spans(t)]
+        ['Title line', 'A first sentence.', 'A second one.', 'Next one.']
+    """
+    spans: list[tuple[int, int]] = []
+    for block in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text):
+        start = block.start()
+        pos = start
+        lines = block.group().split("\n")
+        wrapped = _hard_wrapped(lines)
+        for k, line in enumerate(lines):
+            end_of_line = pos + len(line)
+            nxt = lines[k + 1] if k + 1 < len(lines) else None
+            if nxt is None or (not wrapped and _ends_line(line, nxt)):
+                if text[start:end_of_line].strip():
+                    spans.append((start, end_of_line))
+                start = end_of_line + 1
+            pos = end_of_line + 1
+    return spans
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """A block of three or more lines, most of them ending mid-sentence, is wrapped prose:
+    only blank lines separate its paragraphs."""
+    if len(lines) < 3:
+        return False
+    open_ended = sum(1 for line in lines[:-1] if not _TERMINAL.search(line))
+    return open_ended >= 0.6 * (len(lines) - 1)
+
+
+def _ends_line(line: str, nxt: str) -> bool:
+    stripped = nxt.lstrip()
+    if not stripped:
+        return True
+    if _TERMINAL.search(line):
+        return True
+    # a short line without closing punctuation followed by a capitalised line is a heading
+    return len(line.split()) <= _MAX_HEADING_WORDS and not stripped[0].islower()
+
+
+def classify(text: str, *, alone_in_paragraph: bool) -> SentenceKind:
+    """Tell captions, credit lines, boilerplate and headings from running text.
+
+    Example:
+        >>> caption = "Leaders shake hands in Ankara (credit: REUTERS/Stringer)"
+        >>> classify(caption, alone_in_paragraph=False)
+        <SentenceKind.CAPTION: 'caption'>
+        >>> classify("Photo: AP", alone_in_paragraph=True)
+        <SentenceKind.CREDIT: 'credit'>
+    """
+    stripped = text.strip()
+    n_words = len(stripped.split())
+    if _CREDIT_PAREN.search(stripped):
+        body = _CREDIT_PAREN.sub("", stripped).strip()
+        return SentenceKind.CAPTION if len(body.split()) >= 3 else SentenceKind.CREDIT
+    if _CREDIT_LINE.search(stripped) and n_words <= 30:
+        return SentenceKind.CREDIT if n_words <= 8 else SentenceKind.CAPTION
+    if _BOILERPLATE.search(stripped) and n_words <= 20:
+        return SentenceKind.BOILERPLATE
+    if (
+        alone_in_paragraph
+        and n_words <= _MAX_HEADING_WORDS
+        and not re.search(r"[.!?]['\"”’)]?$", stripped)
+    ):
+        return SentenceKind.HEADING
+    return SentenceKind.BODY
+
+
+def _split_credit(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Split a span where a caption with a credit is glued after a finished sentence."""
+    chunk = text[start:end]
+    if not _CREDIT_PAREN.search(chunk):
+        yield start, end
+        return
+    # the caption starts after the last sentence end that precedes it by a few words
+    cut = None
+    for m in re.finditer(r"[.!?]['\"”’]?\s+(?=[A-Z\"'“‘])", chunk):
+        if len(chunk[m.end() :].split()) >= 4:
+            cut = m.end()
+    if cut is None:
+        yield start, end
+    else:
+        yield start, start + cut
+        yield start + cut, end
+
+
+def sentence_spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """Yield ``(start, end, paragraph)`` for each sentence, whitespace trimmed."""
+    for p, (ps, pe) in enumerate(paragraph_spans(text)):
+        para = text[ps:pe]
+        for s, e in nupunkt.sent_spans(para):
+            for cs, ce in _split_credit(para, s, e):
+                piece = para[cs:ce]
+                lead = len(piece) - len(piece.lstrip())
+                trail = len(piece) - len(piece.rstrip())
+                if ce - trail > cs + lead:
+                    yield ps + cs + lead, ps + ce - trail, p
+
+
+def segment(document: Document) -> Segmented:
+    """Split a document into classified sentences.
+
+    Example:
+        >>> seg = segment(Document("x", "Storm hits coast\\n\\nThe storm hit at 5 a.m. Two died."))
+        >>> [str(s.kind) for s in seg.sentences]
+        ['heading', 'body', 'body']
+        >>> seg.sentences[1].text
+        'The storm hit at 5 a.m.'
+    """
+    text = document.text
+    spans = list(sentence_spans(text))
+    per_paragraph: dict[int, int] = {}
+    for _, _, p in spans:
+        per_paragraph[p] = per_paragraph.get(p, 0) + 1
+    sentences = tuple(
+        Sentence(
+            index=i,
+            start=s,
+            end=e,
+            text=text[s:e],
+            paragraph=p,
+            kind=classify(text[s:e], alone_in_paragraph=per_paragraph[p] == 1),
+        )
+        for i, (s, e, p) in enumerate(spans)
+    )
+    return Segmented(document=document, sentences=sentences)
+
+
+def segment_all(documents: Iterable[Document]) -> Iterator[Segmented]:
+    """The segmentation stage: documents in, segmented documents out."""
+    for document in documents:
+        yield segment(document)

@@ -1,0 +1,94 @@
+"""compare() across the spectrum of the project's own fixture rewrites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import retold
+from retold.compare import Comparer
+from retold.documents import ChangeKind, Verdict
+from retold.errors import InputError
+
+SPECTRUM = Path(__file__).parent / "fixtures" / "spectrum"
+VERSIONS = ["identical", "edited", "light", "heavy", "reordered", "partial", "related", "unrelated"]
+
+
+def _gold_pairs(links: list[list[list[int]]]) -> set[tuple[int, int]]:
+    return {(i, j) for a, b in links for i in a for j in b}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_verdict_matches_gold(
+    version: str, comparer: Comparer, spectrum_source: str, spectrum_gold: dict[str, Any]
+) -> None:
+    gold = spectrum_gold["versions"][version]
+    c = comparer.compare(spectrum_source, (SPECTRUM / gold["file"]).read_text(encoding="utf-8"))
+    assert str(c.verdict) == gold["verdict"]
+
+
+@pytest.mark.parametrize("version", ["edited", "light", "heavy", "reordered"])
+def test_alignment_matches_gold(
+    version: str, comparer: Comparer, spectrum_source: str, spectrum_gold: dict[str, Any]
+) -> None:
+    gold = spectrum_gold["versions"][version]
+    c = comparer.compare(spectrum_source, (SPECTRUM / gold["file"]).read_text(encoding="utf-8"))
+    got = _gold_pairs([[list(lk.a), list(lk.b)] for lk in c.alignment.links])
+    want = _gold_pairs(gold["alignment"])
+    precision = len(got & want) / len(got)
+    recall = len(got & want) / len(want)
+    assert precision >= 0.95, sorted(got - want)
+    assert recall >= 0.8, sorted(want - got)
+
+
+def test_edited_copy_reports_the_changed_number(
+    comparer: Comparer, spectrum_source: str, spectrum_gold: dict[str, Any]
+) -> None:
+    gold = spectrum_gold["versions"]["edited"]["number_changed"]
+    c = comparer.compare(spectrum_source, (SPECTRUM / "edited.txt").read_text(encoding="utf-8"))
+    differs = [(ch.a, ch.b) for ch in c.changes if ch.kind == ChangeKind.NUMBER_DIFFERS]
+    assert (gold["source"], gold["version"]) in differs
+
+
+def test_heavy_paraphrase_caption_name_variant_and_direction(
+    comparer: Comparer, spectrum_source: str, spectrum_gold: dict[str, Any]
+) -> None:
+    gold = spectrum_gold["versions"]["heavy"]
+    c = comparer.compare(spectrum_source, (SPECTRUM / "heavy.txt").read_text(encoding="utf-8"))
+    only = {ch.a_sentence: ch.detail for ch in c.changes if ch.kind == ChangeKind.ONE_SIDE_ONLY}
+    assert only.get(gold["caption_only_in_source"]) == "caption"
+    names = [(ch.a, ch.b) for ch in c.changes if ch.kind == ChangeKind.NAME_VARIANT]
+    assert (gold["name_variant"]["source"], gold["name_variant"]["version"]) in names
+    assert c.direction.source == "a"
+
+
+def test_module_function_and_json_ready_output() -> None:
+    c = retold.compare(
+        "The ferry left at 9 a.m. with 40 cars.", "With 40 cars, the ferry left at 9 a.m."
+    )
+    assert c.verdict.is_reuse
+    d = c.to_dict()
+    for side in ("a", "b"):
+        for s in d[side]["sentences"]:
+            assert d[side]["text"][s["start"] : s["end"]] == s["text"]
+
+
+def test_other_scripts_compare_without_error(comparer: Comparer) -> None:
+    text = "Паводок затопил двести домов в долине. Спасатели вывезли девяносто человек."
+    c = comparer.compare(text, text)
+    assert c.verdict == Verdict.IDENTICAL
+
+
+def test_empty_input_is_refused(comparer: Comparer) -> None:
+    with pytest.raises(InputError, match="a is empty: there is no text to compare"):
+        comparer.compare("  \n ", "Something.")
+
+
+def test_too_many_sentences_is_refused() -> None:
+    from retold.compare import CompareConfig
+
+    comparer = Comparer("fast", CompareConfig(max_sentences=3))
+    with pytest.raises(InputError, match="a has 4 sentences, over the limit of 3"):
+        comparer.compare("One. Two. Three. Four.", "One.")

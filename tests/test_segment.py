@@ -1,0 +1,49 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retold.documents import Document, SentenceKind
+from retold.segment import classify, paragraph_spans, segment
+
+
+def test_caption_glued_to_paragraph_is_split_and_classified() -> None:
+    text = (
+        "The council voted on Tuesday. It approved 40 new homes. The mayor and the builder "
+        "stand by the site in Lorvik on May 2 (credit: NORTHWIRE/Ada Lund)\n\nNext paragraph."
+    )
+    seg = segment(Document("x", text))
+    kinds = [(s.text[:12], s.kind) for s in seg.sentences]
+    assert kinds[-2][1] == SentenceKind.CAPTION
+    assert seg.sentences[-2].text.startswith("The mayor and the builder")
+    assert seg.sentences[1].text == "It approved 40 new homes."
+
+
+def test_heading_and_paragraphs() -> None:
+    text = "Storm hits coast\n\nThe storm hit at 5 a.m. on Monday. Two died.\nA second paragraph."
+    seg = segment(Document("x", text))
+    assert [s.paragraph for s in seg.sentences] == [0, 1, 1, 2]
+    assert seg.sentences[0].kind == SentenceKind.HEADING
+
+
+def test_hard_wrapped_lines_join_into_one_paragraph() -> None:
+    text = (
+        "The storm hit the coast early on\nMonday and flooded the harbour, and\n"
+        "Police closed the roads by noon\nbefore the tide turned.\n\nA new paragraph."
+    )
+    assert len(paragraph_spans(text)) == 2
+
+
+def test_credit_line_alone() -> None:
+    assert classify("Photo: Ada Lund/Northwire", alone_in_paragraph=True) == SentenceKind.CREDIT
+
+
+@settings(max_examples=60)
+@given(st.text(alphabet=st.sampled_from("ab .\n?!\"'Mr"), max_size=300))
+def test_offsets_point_into_text_and_are_ordered(text: str) -> None:
+    seg = segment(Document("x", text))
+    last_end = 0
+    for i, s in enumerate(seg.sentences):
+        assert s.index == i
+        assert text[s.start : s.end] == s.text
+        assert s.text.strip() == s.text and s.text
+        assert s.start >= last_end
+        last_end = s.end
