@@ -1,0 +1,24 @@
+"""Readers: one article (file, text, stdin) or a collection (folder, JSONL, Parquet, CSV).
+
+Example:
+    >>> from retold.readers import read_text
+    >>> read_text("The storm hit the coast.").text
+    'The storm hit the coast.'
+"""
+
+from __future__ import annotations
+
+from retold.readers.corpus import SkipLog, read_corpus
+from retold.readers.decode import DecodeInfo, decode_bytes
+from retold.readers.files import ReadError, read_document, read_source, read_text
+
+__all__ = [
+    "DecodeInfo",
+    "ReadError",
+    "SkipLog",
+    "decode_bytes",
+    "read_corpus",
+    "read_document",
+    "read_source",
+    "read_text",
+]
