@@ -1,0 +1,279 @@
+"""Candidate pairs: documents worth verifying, proposed by cheap signals.
+
+Three signals, each a pure function over arrays (no model calls here):
+
+- ``minhash``: the two documents share an LSH band of their MinHash signatures (lexical
+  near-duplicates, S-curve tuned by ``LSHConfig.threshold``).
+- ``sentence-hash``: they share at least ``min_shared`` identical long sentences (verbatim
+  partial reuse that is too small a share of either document for MinHash). Sentences found in
+  more than ``max_df`` documents are hubs ("Reuters contributed to this report") and ignored.
+- ``semantic``: their document vectors are nearest neighbours *and* at least ``min_pairs`` of
+  their sentences pair up above ``min_cosine`` (paraphrased rewrites MinHash misses).
+
+Pairs are ``(i, j)`` document positions with ``i < j``; callers map them back to ids.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from retold.fingerprints import BandKeys
+
+Pair = tuple[int, int]
+
+
+@dataclass
+class Candidate:
+    """A pair of documents and the signals that proposed it.
+
+    Attributes:
+        a: Position of the first document (``a < b``).
+        b: Position of the second document.
+        signals: Names of the signals that proposed the pair.
+        shared: Sentence pairs found close (semantic) or identical (sentence-hash).
+    """
+
+    a: int
+    b: int
+    signals: set[str] = field(default_factory=set)
+    shared: int = 0
+
+
+@dataclass(frozen=True)
+class CandidateConfig:
+    """Limits of the candidate signals.
+
+    Attributes:
+        max_bucket: LSH buckets larger than this contribute a star (first member to each
+            other) instead of every pair, so a thousand identical documents cost 999 pairs.
+        min_words: Sentences shorter than this are not used for sentence signals.
+        min_shared: Identical long sentences two documents must share (sentence-hash).
+        max_df: A sentence found in more documents than this is boilerplate, not evidence.
+        k: Document-vector neighbours looked at per document (semantic).
+        min_doc_cosine: Least document-vector cosine for a semantic neighbour.
+        min_cosine: Least sentence cosine for a close sentence pair.
+        min_pairs: Close sentence pairs two documents must share (semantic); documents with
+            fewer usable sentences need all of theirs.
+    """
+
+    max_bucket: int = 50
+    min_words: int = 6
+    min_shared: int = 2
+    max_df: int = 20
+    k: int = 8
+    min_doc_cosine: float = 0.65
+    min_cosine: float = 0.6
+    min_pairs: int = 2
+
+    def __post_init__(self) -> None:
+        for name in ("max_bucket", "min_words", "min_shared", "max_df", "k", "min_pairs"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1")
+        for name in ("min_doc_cosine", "min_cosine"):
+            if not -1.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in [-1.0, 1.0]")
+
+
+class Candidates:
+    """Candidate pairs merged across signals, iterated in sorted order (deterministic)."""
+
+    def __init__(self) -> None:
+        self._pairs: dict[Pair, Candidate] = {}
+
+    def add(self, i: int, j: int, signal: str, shared: int = 0) -> None:
+        if i == j:
+            return
+        a, b = (i, j) if i < j else (j, i)
+        cand = self._pairs.get((a, b))
+        if cand is None:
+            cand = self._pairs[(a, b)] = Candidate(a, b)
+        cand.signals.add(signal)
+        cand.shared = max(cand.shared, shared)
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self._pairs[p] for p in sorted(self._pairs))
+
+    def __contains__(self, pair: Pair) -> bool:
+        return pair in self._pairs
+
+    def counts(self) -> dict[str, int]:
+        """Pairs proposed by each signal (a pair may count for several)."""
+        out: dict[str, int] = defaultdict(int)
+        for cand in self._pairs.values():
+            for s in cand.signals:
+                out[s] += 1
+        return dict(sorted(out.items()))
+
+
+def _runs(sorted_keys: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    """(start, end) of runs of >= 2 equal values in a sorted array."""
+    if len(sorted_keys) < 2:
+        return []
+    change = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+    starts = np.concatenate(([0], change))
+    ends = np.concatenate((change, [len(sorted_keys)]))
+    keep = ends - starts >= 2
+    return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
+
+
+def _bucket_pairs(members: list[int], max_bucket: int) -> Iterable[Pair]:
+    members = sorted(set(members))
+    if len(members) > max_bucket:
+        first = members[0]
+        return ((first, m) for m in members[1:])
+    return ((x, y) for k, x in enumerate(members) for y in members[k + 1 :])
+
+
+def lexical_candidates(
+    keys: BandKeys, out: Candidates, config: CandidateConfig | None = None
+) -> Candidates:
+    """Pairs that share at least one LSH band (``keys`` has one row per document)."""
+    cfg = config or CandidateConfig()
+    for band in range(keys.shape[1]):
+        col = keys[:, band]
+        order = np.argsort(col, kind="stable")
+        sorted_col = col[order]
+        for s, e in _runs(sorted_col):
+            for x, y in _bucket_pairs(order[s:e].tolist(), cfg.max_bucket):
+                out.add(x, y, "minhash")
+    return out
+
+
+def sentence_hash_candidates(
+    hashes: npt.NDArray[np.int64],
+    doc_of: npt.NDArray[np.int64],
+    out: Candidates,
+    config: CandidateConfig | None = None,
+) -> Candidates:
+    """Pairs sharing ``min_shared`` identical sentences (``hashes[s]`` of sentence ``s`` of
+    document ``doc_of[s]``; pass only the sentences long enough to count)."""
+    cfg = config or CandidateConfig()
+    if len(hashes) == 0:
+        return out
+    # one entry per (hash, doc): a sentence repeated inside one document counts once
+    pairs = np.unique(np.stack([hashes, doc_of], axis=1), axis=0)
+    shared: dict[Pair, int] = defaultdict(int)
+    for s, e in _runs(pairs[:, 0]):
+        if e - s > cfg.max_df:
+            continue
+        docs = pairs[s:e, 1].tolist()
+        for x, y in _bucket_pairs(docs, cfg.max_bucket):
+            shared[(x, y)] += 1
+    for (x, y), n in shared.items():
+        if n >= cfg.min_shared:
+            out.add(x, y, "sentence-hash", n)
+    return out
+
+
+def doc_vectors(
+    vectors: npt.NDArray[np.floating],
+    offsets: npt.NDArray[np.int64],
+    usable: npt.NDArray[np.bool_] | None = None,
+    chunk: int = 4096,
+) -> npt.NDArray[np.float32]:
+    """Unit mean of each document's sentence vectors (``offsets`` has ``n_docs + 1`` entries).
+
+    Only ``usable`` sentences count when a mask is given. Works through ``chunk`` documents at a
+    time, so float16 input is never copied whole to float32.
+    """
+    n = len(offsets) - 1
+    dim = vectors.shape[1] if vectors.ndim == 2 else 0
+    out = np.zeros((n, dim), dtype=np.float32)
+    for s in range(0, n, chunk):
+        e = min(n, s + chunk)
+        lo, hi = int(offsets[s]), int(offsets[e])
+        if hi == lo:
+            continue
+        v = vectors[lo:hi].astype(np.float32)
+        if usable is not None:
+            v[~usable[lo:hi]] = 0.0
+        starts = offsets[s:e] - lo
+        nonempty = np.flatnonzero(np.diff(offsets[s : e + 1]) > 0)
+        out[s + nonempty] = np.add.reduceat(v, starts[nonempty], axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    out /= norms
+    return out
+
+
+def close_sentence_pairs(
+    va: npt.NDArray[np.floating], vb: npt.NDArray[np.floating], min_cosine: float
+) -> int:
+    """Sentence pairs that are each other's best match above ``min_cosine`` (mutual best)."""
+    if len(va) == 0 or len(vb) == 0:
+        return 0
+    sims = va.astype(np.float32) @ vb.astype(np.float32).T
+    best_b = sims.argmax(axis=1)
+    best_a = sims.argmax(axis=0)
+    rows = np.arange(len(va))
+    mutual = best_a[best_b] == rows
+    return int(np.count_nonzero(mutual & (sims[rows, best_b] >= min_cosine)))
+
+
+def neighbour_pairs(
+    dvecs: npt.NDArray[np.float32], k: int, min_cosine: float, threads: int = 0
+) -> list[Pair]:
+    """Document pairs that are among each other's ``k`` nearest by vector (usearch HNSW)."""
+    from usearch.index import Index
+
+    n = len(dvecs)
+    if n < 2:
+        return []
+    index = Index(ndim=dvecs.shape[1], metric="cos", dtype="f16", connectivity=16)
+    # a graph built by several threads depends on their timing; one builder keeps the
+    # neighbours, and so the clusters, the same from run to run and engine to engine
+    index.add(np.arange(n), dvecs, threads=1)
+    count = min(k + 1, n)
+    matches = index.search(dvecs, count, threads=threads)
+    keys = np.asarray(matches.keys).reshape(n, count)
+    dist = np.asarray(matches.distances).reshape(n, count)
+    rows = np.repeat(np.arange(n), count)
+    cols, d = keys.ravel(), dist.ravel()
+    keep = (cols != rows) & (cols < n) & (1.0 - d >= min_cosine)
+    a, b = rows[keep], cols[keep].astype(np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    uniq = np.unique(np.stack([lo, hi], axis=1), axis=0) if len(lo) else np.zeros((0, 2), int)
+    return [(int(x), int(y)) for x, y in uniq]
+
+
+def semantic_candidates(
+    vectors: npt.NDArray[np.floating],
+    offsets: npt.NDArray[np.int64],
+    usable: npt.NDArray[np.bool_],
+    out: Candidates,
+    config: CandidateConfig | None = None,
+    threads: int = 0,
+) -> Candidates:
+    """Neighbouring documents that share ``min_pairs`` close sentence pairs.
+
+    Args:
+        vectors: Unit sentence vectors of all documents, concatenated.
+        offsets: ``vectors[offsets[d]:offsets[d+1]]`` are document ``d``'s sentences.
+        usable: Per sentence, whether it counts (body text, long enough, not a hub).
+        out: Candidates to add to.
+        config: Limits.
+        threads: usearch search threads (0 = all cores); the graph is built by one thread.
+    """
+    cfg = config or CandidateConfig()
+    dvecs = doc_vectors(vectors, offsets, usable)
+    for i, j in neighbour_pairs(dvecs, cfg.k, cfg.min_doc_cosine, threads):
+        if (i, j) in out:
+            continue  # already proposed; verification decides
+        sa = slice(offsets[i], offsets[i + 1])
+        sb = slice(offsets[j], offsets[j + 1])
+        va, vb = vectors[sa][usable[sa]], vectors[sb][usable[sb]]
+        need = min(cfg.min_pairs, len(va), len(vb))
+        if need == 0:
+            continue
+        n = close_sentence_pairs(va, vb, cfg.min_cosine)
+        if n >= need:
+            out.add(i, j, "semantic", n)
+    return out

@@ -1,0 +1,98 @@
+"""``--engine local|ray`` and the Ray options of ``retold dedup``, and the dispatch between them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ENGINES = ("local", "ray")
+
+
+def engine_options(f: F) -> F:
+    """``--engine``, ``--address``, ``--num-cpus`` and ``--work-dir``."""
+    f = click.option(
+        "--work-dir",
+        default=None,
+        metavar="PATH|URL",
+        help="Ray engine: stage files, reused by a rerun after a failure (default: OUTPUT.work; "
+        "on a cluster, a path or s3://, gs:// URL every node can reach).",
+    )(f)
+    f = click.option(
+        "--num-cpus",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Ray engine: CPUs of the local Ray instance (default: all; ignored with --address).",
+    )(f)
+    f = click.option(
+        "--address",
+        default=None,
+        metavar="ADDRESS",
+        help="Ray engine: cluster to join, e.g. ray://head:10001 or auto (default: start one).",
+    )(f)
+    return click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default="local",
+        show_default=True,
+        help="local: this process; ray: Ray Data and actors, on this machine or a cluster "
+        "(extra 'ray').",
+    )(f)
+
+
+def run_engine(
+    engine: str,
+    *,
+    corpus: str,
+    config: Any,
+    output: str,
+    documents: Callable[[], Iterable[Any]] | None = None,
+    progress: Any = None,
+    on_skip: Callable[[str, str], None] | None = None,
+    address: str | None = None,
+    num_cpus: int | None = None,
+    work_dir: str | None = None,
+) -> Any:
+    """Run a dedup on the chosen engine and return its ``DedupResult``.
+
+    Args:
+        engine: ``local`` or ``ray``.
+        corpus: Path or URL of the collection (the Ray engine reads it itself).
+        config: The ``DedupConfig``.
+        output: Where the clusters go (the default work directory sits beside it).
+        documents: Local engine: a callable returning the documents (e.g. ``read_corpus``).
+        progress: Local engine: progress reporter.
+        on_skip: Ray engine: called for each record the reader skips.
+        address: Ray engine: cluster address; None starts a local instance.
+        num_cpus: Ray engine: CPUs of a local instance.
+        work_dir: Ray engine: stage files (default ``OUTPUT.work``).
+
+    Raises:
+        MissingDependencyError: ``ray`` was chosen and the extra is not installed.
+        ConfigError: Unknown engine.
+    """
+    from retold.errors import ConfigError
+
+    if engine == "local":
+        from retold.engines.local import run_dedup
+
+        if documents is None:
+            from retold.readers import read_corpus
+
+            return run_dedup(read_corpus(corpus, on_skip=on_skip), config, progress)
+        return run_dedup(documents(), config, progress)
+    if engine == "ray":
+        from retold.engines.ray import RayConfig, require_ray, run_ray_dedup
+
+        require_ray()
+        ray_config = RayConfig(
+            work_dir=work_dir or f"{output}.work",
+            address=address,
+            num_cpus=num_cpus,
+            dedup=config,
+        )
+        return run_ray_dedup(str(corpus), ray_config, on_skip=on_skip)
+    raise ConfigError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")

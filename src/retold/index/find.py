@@ -1,0 +1,91 @@
+"""``find``: the sources of one article in an index, verified and aligned.
+
+Candidates come from the same three signals as dedup, looked up instead of computed pairwise:
+MinHash band keys (an indexed SQLite column), identical long sentences (an indexed hash
+column) and document-vector neighbours (usearch). Each candidate is verified with the
+comparer against the stored sentence vectors, so only the query is embedded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from retold.candidates import close_sentence_pairs
+from retold.documents import Comparison, Document
+from retold.fingerprints import band_keys
+from retold.index.store import IndexStore, _doc_vector
+from retold.segment import segment
+from retold.verify import PairComparer
+
+
+@dataclass(frozen=True)
+class Match:
+    """One source found for a query: the stored document and the comparison (a = stored)."""
+
+    document: Document
+    comparison: Comparison
+    signals: tuple[str, ...]
+
+
+def find_sources(
+    store: IndexStore,
+    query: Document,
+    comparer: PairComparer,
+    *,
+    top: int = 10,
+    max_candidates: int = 30,
+) -> list[Match]:
+    """Stored documents the query reuses text from, best coverage of the query first.
+
+    Args:
+        store: An open index.
+        query: The article to look up (a stored document with the same id is left out).
+        comparer: Verifier (its model must match the index's).
+        top: Most matches returned.
+        max_candidates: Most candidates verified.
+    """
+    from retold.engines.local import prepare_batch
+
+    cfg = store.config
+    prep = prepare_batch([query], cfg.minhash, cfg.candidates)
+    seg = prep.segs[0]
+    if not seg.sentences:
+        return []
+    vectors = store.embedder.encode([s.text for s in seg.sentences])
+    signals: dict[int, set[str]] = {}
+    for pos in store.band_hits(band_keys(prep.sigs, cfg.lsh)[0].tolist()):
+        signals.setdefault(pos, set()).add("minhash")
+    usable_hashes = prep.hashes[prep.usable].tolist()
+    need = min(cfg.candidates.min_shared, len(usable_hashes))
+    for pos, n in store.sentence_hash_hits(usable_hashes).items():
+        if n >= max(need, 1):
+            signals.setdefault(pos, set()).add("sentence-hash")
+    dv = _doc_vector(vectors, prep.usable).astype(np.float32)
+    for pos, cos in store.neighbours(dv, cfg.candidates.k * 2):
+        if cos >= cfg.candidates.min_doc_cosine:
+            signals.setdefault(pos, set()).add("semantic")
+    own = store.positions_of([query.id]).get(query.id)
+    order = sorted((p for p in signals if p != own), key=lambda p: (-len(signals[p]), p))[
+        :max_candidates
+    ]
+    query_usable = vectors[prep.usable]
+    matches = []
+    for pos in order:
+        stored_vectors = store.sentence_vectors(pos)
+        if signals[pos] == {"semantic"}:
+            # a neighbour by topic alone must also share close sentence pairs, as in dedup
+            need_pairs = min(cfg.candidates.min_pairs, len(query_usable), len(stored_vectors))
+            close = close_sentence_pairs(query_usable, stored_vectors, cfg.candidates.min_cosine)
+            if need_pairs == 0 or close < need_pairs:
+                continue
+        doc = store.document(pos)
+        stored = segment(doc)
+        if not stored.sentences:
+            continue
+        c = comparer.compare_segmented(stored, seg, stored_vectors, vectors)
+        if c.verdict.is_reuse:
+            matches.append(Match(doc, c, tuple(sorted(signals[pos]))))
+    matches.sort(key=lambda m: (-m.comparison.coverage_b, -m.comparison.coverage_a, m.document.id))
+    return matches[:top]

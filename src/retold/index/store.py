@@ -1,0 +1,440 @@
+"""The on-disk index: SQLite (WAL) is the source of truth, a usearch file holds document vectors.
+
+Layout of an index folder::
+
+    index.sqlite      documents, sentence vectors (float16), sentence hashes, MinHash band keys
+    vectors.usearch   HNSW over document vectors, rebuilt from SQLite past its watermark
+
+Crash safety: every batch of documents is one SQLite transaction, so a kill at any moment
+leaves whole batches or nothing. The vector file is written under a temporary name and renamed;
+its watermark (the last document position it holds) is recorded in SQLite afterwards. On open,
+positions past the watermark are added again from SQLite, skipping keys the file already has,
+so a crash between the rename and the watermark update neither loses nor doubles a vector.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from retold.candidates import CandidateConfig
+from retold.documents import Document
+from retold.engines import NullProgress, Progress
+from retold.errors import IndexStateError
+from retold.fingerprints import LSHConfig, MinHashConfig, band_keys
+from retold.models import Embedder, get_embedder
+
+SCHEMA_VERSION = 1
+DB_NAME = "index.sqlite"
+VECTORS_NAME = "vectors.usearch"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, hash TEXT NOT NULL, title TEXT,
+    url TEXT, published TEXT, source TEXT, text TEXT NOT NULL, n_sentences INTEGER NOT NULL,
+    vec BLOB);
+CREATE TABLE IF NOT EXISTS sentences (
+    pos INTEGER NOT NULL, idx INTEGER NOT NULL, hash INTEGER NOT NULL, usable INTEGER NOT NULL,
+    PRIMARY KEY (pos, idx)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sentences_hash ON sentences (hash) WHERE usable = 1;
+CREATE TABLE IF NOT EXISTS sentence_vectors (pos INTEGER PRIMARY KEY, vecs BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, pos INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
+"""
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """Parameters fixed when an index is created (stored in it, read back on open).
+
+    Attributes:
+        minhash: Signature parameters.
+        lsh: Banding parameters.
+        candidates: Limits of the candidate signals used by ``find``.
+        model: Embedding model name.
+    """
+
+    minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    lsh: LSHConfig = field(default_factory=LSHConfig)
+    candidates: CandidateConfig = field(default_factory=CandidateConfig)
+    model: str = "fast"
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "minhash": asdict(self.minhash),
+                "lsh": {
+                    "threshold": self.lsh.threshold,
+                    "num_perm": self.lsh.num_perm,
+                    "bands": self.lsh.bands,
+                    "rows": self.lsh.rows,
+                },
+                "candidates": asdict(self.candidates),
+                "model": self.model,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> IndexConfig:
+        d = json.loads(text)
+        return cls(
+            MinHashConfig(**d["minhash"]),
+            LSHConfig(**d["lsh"]),
+            CandidateConfig(**d["candidates"]),
+            d["model"],
+        )
+
+
+@dataclass
+class AddReport:
+    """What one ``add`` did."""
+
+    added: int = 0
+    unchanged: int = 0
+    conflicting: int = 0
+    batches: int = 0
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class IndexStore:
+    """An index folder opened for reading and adding.
+
+    Example:
+        >>> import tempfile
+        >>> from retold.documents import Document
+        >>> d = tempfile.mkdtemp()
+        >>> with IndexStore.open(d, create=True) as ix:
+        ...     r = ix.add([Document("a", "The dam burst at dawn on Monday, flooding the valley.")])
+        ...     r.added, ix.count()
+        (1, 1)
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, config: IndexConfig) -> None:
+        self.path = path
+        self.conn = conn
+        self.config = config
+        self._embedder: Embedder | None = None
+        self._vectors: Any = None
+
+    # --- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = False,
+        config: IndexConfig | None = None,
+    ) -> IndexStore:
+        """Open an index folder; ``create=True`` makes it when missing.
+
+        Raises:
+            IndexStateError: The folder is not an index (and ``create`` is false), is from
+                another schema version, or its database is damaged.
+        """
+        root = Path(path)
+        db = root / DB_NAME
+        if not db.exists():
+            if not create:
+                raise IndexStateError(
+                    f"{root} is not a retold index: create it with `retold index add CORPUS"
+                    f" --index {root}`"
+                )
+            root.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(db, timeout=30.0, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(_SCHEMA)
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise IndexStateError(f"{db} is damaged or not an index database ({exc})") from exc
+        if not meta:
+            cfg = config or IndexConfig()
+            conn.execute("BEGIN")
+            conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("version", str(SCHEMA_VERSION)), ("config", cfg.to_json()), ("watermark", "-1")],
+            )
+            conn.execute("COMMIT")
+        else:
+            if meta.get("version") != str(SCHEMA_VERSION):
+                raise IndexStateError(
+                    f"{root} was made by another retold version (schema {meta.get('version')},"
+                    f" this one reads {SCHEMA_VERSION}): rebuild it with `retold index add`"
+                )
+            cfg = IndexConfig.from_json(meta["config"])
+        return cls(root, conn, cfg)
+
+    def __enter__(self) -> IndexStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.config.model)
+        return self._embedder
+
+    # --- reading -------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM docs").fetchone()[0])
+
+    def info(self) -> dict[str, Any]:
+        """Counts and parameters, for ``retold index info``."""
+        n_sent = self.conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
+        n_bands = self.conn.execute("SELECT count(*) FROM bands").fetchone()[0]
+        return {
+            "path": str(self.path),
+            "documents": self.count(),
+            "sentences": int(n_sent),
+            "band_keys": int(n_bands),
+            "vectors": self.vector_count(),
+            "watermark": self.watermark(),
+            "config": json.loads(self.config.to_json()),
+        }
+
+    def watermark(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'watermark'").fetchone()
+        return int(row[0])
+
+    def document(self, pos: int) -> Document:
+        row = self.conn.execute(
+            "SELECT id, text, title, url, published, source FROM docs WHERE pos = ?", (pos,)
+        ).fetchone()
+        return Document(*row)
+
+    def sentence_vectors(self, pos: int) -> npt.NDArray[np.float32]:
+        row = self.conn.execute(
+            "SELECT vecs FROM sentence_vectors WHERE pos = ?", (pos,)
+        ).fetchone()
+        dim = self.embedder.dim
+        return np.frombuffer(row[0], dtype=np.float16).reshape(-1, dim).astype(np.float32)
+
+    def positions_of(self, ids: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for chunk in _chunks(list(ids), 500):
+            q = f"SELECT id, pos FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(dict(self.conn.execute(q, chunk).fetchall()))
+        return out
+
+    # --- adding --------------------------------------------------------------------------
+    def add(
+        self,
+        documents: Iterable[Document],
+        *,
+        batch_size: int = 256,
+        on_skip: Callable[[str, str], None] | None = None,
+        progress: Progress | None = None,
+    ) -> AddReport:
+        """Add documents not in the index yet, one transaction per batch, then sync vectors.
+
+        A document whose id is present with the same text is skipped silently (counted as
+        unchanged); with a different text it is skipped and reported to ``on_skip``.
+        """
+        from retold.engines.local import embed_batch, prepare_batch
+
+        report = AddReport()
+        prog = progress or NullProgress()
+        cfg = self.config
+        with prog.task("index add") as task:
+            for batch in _batched(documents, batch_size):
+                known = self._known_hashes([d.id for d in batch])
+                fresh: list[Document] = []
+                for d in batch:
+                    h = known.get(d.id)
+                    if h is None:
+                        fresh.append(d)
+                        known[d.id] = text_hash(d.text)  # a repeat inside the batch is a dup
+                    elif h == text_hash(d.text):
+                        report.unchanged += 1
+                    else:
+                        report.conflicting += 1
+                        if on_skip is not None:
+                            on_skip(d.id, "already in the index with a different text")
+                if fresh:
+                    self._insert(
+                        fresh, prepare_batch(fresh, cfg.minhash, cfg.candidates), embed_batch
+                    )
+                    report.added += len(fresh)
+                    report.batches += 1
+                    if report.batches % 32 == 0:
+                        self.sync_vectors()
+                task.advance(len(batch))
+        self.sync_vectors()
+        return report
+
+    def _known_hashes(self, ids: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for chunk in _chunks(ids, 500):
+            q = f"SELECT id, hash FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(dict(self.conn.execute(q, chunk).fetchall()))
+        return out
+
+    def _insert(self, docs: list[Document], prep: Any, embed: Callable[..., Any]) -> None:
+        vectors = embed(prep.segs, self.embedder)
+        keys = band_keys(prep.sigs, self.config.lsh)
+        offsets = np.concatenate(([0], np.cumsum(prep.counts)))
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            start = c.execute("SELECT coalesce(max(pos), -1) + 1 FROM docs").fetchone()[0]
+            doc_rows: list[tuple[Any, ...]] = []
+            sent_rows: list[tuple[int, int, int, int]] = []
+            vec_rows: list[tuple[int, bytes]] = []
+            band_rows: list[tuple[int, int]] = []
+            for k, d in enumerate(docs):
+                pos = start + k
+                lo, hi = int(offsets[k]), int(offsets[k + 1])
+                usable = prep.usable[lo:hi]
+                sv = vectors[lo:hi]
+                dv = _doc_vector(sv, usable)
+                doc_rows.append(
+                    (
+                        pos,
+                        d.id,
+                        text_hash(d.text),
+                        d.title,
+                        d.url,
+                        d.published,
+                        d.source,
+                        d.text,
+                        hi - lo,
+                        dv.tobytes(),
+                    )
+                )
+                sent_rows.extend(
+                    (pos, i, int(prep.hashes[lo + i]), int(usable[i])) for i in range(hi - lo)
+                )
+                vec_rows.append((pos, sv.astype(np.float16).tobytes()))
+                band_rows.extend((int(key), pos) for key in keys[k])
+            c.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
+            c.executemany("INSERT INTO sentences VALUES (?,?,?,?)", sent_rows)
+            c.executemany("INSERT INTO sentence_vectors VALUES (?,?)", vec_rows)
+            c.executemany("INSERT INTO bands VALUES (?,?)", band_rows)
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    # --- vectors -------------------------------------------------------------------------
+    def _load_vectors(self) -> Any:
+        from usearch.index import Index
+
+        index = Index(ndim=self.embedder.dim, metric="cos", dtype="f16", connectivity=16)
+        path = self.path / VECTORS_NAME
+        if path.exists():
+            try:
+                index.load(str(path))
+            except Exception as exc:  # a damaged file is rebuilt from SQLite
+                index = Index(ndim=self.embedder.dim, metric="cos", dtype="f16", connectivity=16)
+                self.conn.execute("UPDATE meta SET value = '-1' WHERE key = 'watermark'")
+                del exc
+        return index
+
+    def vectors(self) -> Any:
+        """The document-vector index, with any positions past the watermark added."""
+        if self._vectors is None:
+            self._vectors = self._load_vectors()
+            if self._pending():
+                self.sync_vectors()
+        return self._vectors
+
+    def vector_count(self) -> int:
+        return len(self.vectors())
+
+    def _pending(self) -> bool:
+        row = self.conn.execute(
+            "SELECT count(*) FROM docs WHERE pos > ?", (self.watermark(),)
+        ).fetchone()
+        return bool(row[0])
+
+    def sync_vectors(self) -> int:
+        """Add document vectors past the watermark, save atomically, move the watermark."""
+        if self._vectors is None:
+            self._vectors = self._load_vectors()
+        index = self._vectors
+        mark = self.watermark()
+        rows = self.conn.execute(
+            "SELECT pos, vec FROM docs WHERE pos > ? ORDER BY pos", (mark,)
+        ).fetchall()
+        if not rows:
+            return 0
+        keys = np.array([r[0] for r in rows], dtype=np.uint64)
+        vecs = np.stack([np.frombuffer(r[1], dtype=np.float16) for r in rows]).astype(np.float32)
+        have = np.asarray(index.contains(keys), dtype=bool).reshape(-1)
+        if (~have).any():
+            index.add(keys[~have], vecs[~have])
+        tmp = self.path / (VECTORS_NAME + ".tmp")
+        index.save(str(tmp))
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path / VECTORS_NAME)
+        self.conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'watermark'", (str(int(keys.max())),)
+        )
+        return int((~have).sum())
+
+    # --- lookups for find ---------------------------------------------------------------
+    def band_hits(self, keys: Sequence[int]) -> set[int]:
+        q = f"SELECT DISTINCT pos FROM bands WHERE key IN ({','.join('?' * len(keys))})"
+        return {r[0] for r in self.conn.execute(q, [int(k) for k in keys])} if keys else set()
+
+    def sentence_hash_hits(self, hashes: Sequence[int]) -> dict[int, int]:
+        """Positions sharing identical usable sentences, with how many distinct ones."""
+        if not hashes:
+            return {}
+        hs = sorted({int(h) for h in hashes})
+        q = (
+            "SELECT pos, count(DISTINCT hash) FROM sentences WHERE usable = 1 AND hash IN"
+            f" ({','.join('?' * len(hs))}) GROUP BY pos"
+        )
+        return dict(self.conn.execute(q, hs).fetchall())
+
+    def neighbours(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
+        index = self.vectors()
+        if len(index) == 0:
+            return []
+        m = index.search(vector, min(k, len(index)))
+        return [(int(key), 1.0 - float(d)) for key, d in zip(m.keys, m.distances, strict=True)]
+
+
+def _doc_vector(vectors: npt.NDArray[np.floating], usable: npt.NDArray[np.bool_]) -> Any:
+    v = vectors[usable] if usable.any() else vectors
+    mean = v.astype(np.float32).sum(axis=0) if len(v) else np.zeros(vectors.shape[1], np.float32)
+    norm = float(np.linalg.norm(mean)) or 1.0
+    return (mean / norm).astype(np.float16)
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,95 @@
+"""Union-find, source choice, comparison flipping and cluster records."""
+
+from __future__ import annotations
+
+from retold.cluster import UnionFind, build_clusters, cluster_record, flip
+from retold.documents import Document
+from retold.segment import segment
+from retold.verify import Edge, LexicalComparer
+
+BASE = (
+    "The council approved a new tram line on Tuesday after a long debate. "
+    "Construction will start in the spring and last three years. "
+    "The line will link the harbour with the university campus. "
+    "Opponents said the budget of 400 million was far too high."
+)
+EXTRA = " A public meeting about the route is planned for next month."
+OTHER = (
+    "A rare orchid was found in a forest north of the town last week. "
+    "Botanists said the plant had not been seen there for forty years. "
+    "The exact place will be kept secret to protect it from collectors."
+)
+
+
+def _docs() -> list[Document]:
+    return [
+        Document("c", BASE + EXTRA, published="2024-05-03"),
+        Document("a", BASE, published="2024-05-02"),
+        Document("b", BASE + EXTRA + " More details will follow."),
+        Document("z", OTHER),
+    ]
+
+
+def _edges(docs: list[Document], pairs: list[tuple[int, int]]) -> list[Edge]:
+    cmp = LexicalComparer()
+    segs = [segment(d) for d in docs]
+    return [Edge(i, j, cmp.compare_segmented(segs[i], segs[j])) for i, j in pairs]
+
+
+def test_union_find_groups_sorted() -> None:
+    uf = UnionFind(6)
+    uf.union(5, 3)
+    uf.union(0, 1)
+    uf.union(3, 4)
+    assert uf.groups() == [[0, 1], [3, 4, 5]]
+
+
+def test_flip_twice_is_identity() -> None:
+    docs = _docs()
+    c = _edges(docs, [(0, 2)])[0].comparison
+    f = flip(c)
+    assert (f.a.id, f.b.id, f.coverage_a) == ("b", "c", c.coverage_b)
+    assert all(fl.a == lk.b for fl, lk in zip(f.alignment.links, c.alignment.links, strict=True))
+    assert flip(f).alignment == c.alignment
+
+
+def test_clusters_use_earliest_published_source_and_compare_members_to_it() -> None:
+    docs = _docs()
+    segs = [segment(d) for d in docs]
+    cmp = LexicalComparer()
+    calls: list[tuple[int, int]] = []
+
+    def compare(i: int, j: int):  # type: ignore[no-untyped-def]
+        calls.append((i, j))
+        return cmp.compare_segmented(segs[i], segs[j])
+
+    # c-b and c-a verified; z unrelated to everything
+    edges = _edges(docs, [(0, 2), (0, 1), (0, 3)])
+    clusters = build_clusters(len(docs), edges, docs, compare)
+    assert len(clusters) == 1
+    cl = clusters[0]
+    assert docs[cl.source].id == "a"  # earliest published
+    assert calls == [(1, 2)]  # b was only verified against c: compared with the source now
+    rec = cluster_record(0, cl, docs)
+    assert rec["source"] == "a" and rec["size"] == 3
+    assert [m["id"] for m in rec["members"]] == ["a", "b", "c"]
+    assert rec["members"][0]["role"] == "source"
+    copy = rec["members"][2]
+    assert copy["verdict"] in ("near-duplicate", "partial")
+    assert set(copy) >= {
+        "coverage",
+        "similarity",
+        "direction",
+        "links",
+        "source_only",
+        "copy_only",
+        "changes",
+    }
+    assert copy["coverage"]["source"] == 1.0  # all of the source is in the copy
+
+
+def test_without_dates_the_covering_text_is_source() -> None:
+    docs = [Document(d.id, d.text) for d in _docs()]
+    edges = _edges(docs, [(0, 1), (0, 2), (1, 2)])
+    clusters = build_clusters(len(docs), edges, docs, lambda i, j: None)
+    assert docs[clusters[0].source].id == "b"  # b holds the others' text and more
