@@ -1,0 +1,292 @@
+"""The per-part work of the Ray engine's stages: each reads files, calls the local engine's
+stage functions and writes one part atomically, so that Ray may run it twice (a retry after a
+worker died) and the second run writes the same rows."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from retold.candidates import _bucket_pairs, close_sentence_pairs, doc_vectors
+from retold.cluster import build_clusters, cluster_record
+from retold.documents import Comparison
+from retold.engines.local import DedupConfig, embed_batch, prepare_batch
+from retold.engines.ray_store import Shards, Store, documents_of, part_name
+from retold.fingerprints import band_keys
+from retold.segment import segment
+from retold.verify import LexicalComparer, PairComparer, verify
+
+
+def _verifier(cfg: DedupConfig) -> PairComparer:
+    """The verifier the local engine would use for this configuration."""
+    if cfg.lexical_only:
+        return LexicalComparer()
+    from retold.compare import Comparer
+    from retold.models import get_embedder
+
+    return Comparer(get_embedder(cfg.model))
+
+
+# ------------------------------------------------------------------ per-part stage work
+# Each function below computes one part from files and writes it atomically; Ray may run it
+# twice (a retry after a worker died) and the second run writes the same bytes.
+
+
+def prepare_part(url: str, k: int, cfg: DedupConfig) -> dict[str, int]:
+    """Stage 2 for shard ``k``: segment, band keys, sentence hashes (``prepare_batch``)."""
+    store = Store(url)
+    table = store.read_table("1-documents", part_name(k))
+    prep = prepare_batch(
+        documents_of(table), cfg.minhash, cfg.candidates, segmented=not cfg.lexical_only
+    )
+    keys = band_keys(prep.sigs, cfg.lsh)
+    bounds = np.concatenate(([0], np.cumsum(prep.counts))).astype(np.int64)
+    out = pa.table(
+        {
+            "pos": table.column("pos"),
+            "keys": [row.tolist() for row in keys],
+            "hashes": [prep.hashes[s:e].tolist() for s, e in itertools.pairwise(bounds)],
+            "usable": [prep.usable[s:e].tolist() for s, e in itertools.pairwise(bounds)],
+        }
+    )
+    store.write_table(out, "2-prepare", part_name(k))
+    return {"part": k, "sentences": int(bounds[-1])}
+
+
+class EmbedPart:
+    """Stage 3 as an actor that holds the model: sentence vectors and document vectors."""
+
+    def __init__(self, url: str, model: str) -> None:
+        from retold.models import get_embedder
+
+        self.url = url
+        self.embedder = get_embedder(model)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        store = Store(self.url)
+        for k in batch["part"].tolist():
+            if store.exists("3-embed", part_name(k)):
+                continue
+            table = store.read_table("1-documents", part_name(k))
+            segs = [segment(d) for d in documents_of(table)]
+            vecs = embed_batch(segs, self.embedder)
+            usable = store.read_table("2-prepare", part_name(k)).column("usable").to_pylist()
+            counts = np.array([len(s.sentences) for s in segs], np.int64)
+            offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+            mask = np.array([u for row in usable for u in row], bool)
+            # exactly the local engine's document vectors (candidates.semantic_candidates)
+            masked = np.where(mask[:, None], vecs, 0).astype(np.float32)
+            dvecs = doc_vectors(masked, offsets)
+            out = pa.table(
+                {
+                    "pos": table.column("pos"),
+                    "dim": [int(vecs.shape[1])] * table.num_rows,
+                    "vectors": [vecs[s:e].tobytes() for s, e in itertools.pairwise(offsets)],
+                    "dvec": [row.tobytes() for row in dvecs],
+                }
+            )
+            store.write_table(out, "3-embed", part_name(k))
+        return {"part": batch["part"]}
+
+
+def explode_bands(batch: dict[str, Any]) -> dict[str, Any]:
+    keys = np.stack(batch["keys"]).astype(np.int64) if len(batch["keys"]) else np.zeros((0, 1))
+    n, bands = keys.shape
+    return {
+        "band": np.tile(np.arange(bands, dtype=np.int64), n),
+        "key": keys.reshape(-1).astype(np.int64),
+        "pos": np.repeat(batch["pos"].astype(np.int64), bands),
+    }
+
+
+def _pairs_out(pairs: Iterable[tuple[int, int]]) -> dict[str, Any]:
+    arr = np.array(list(pairs), np.int64).reshape(-1, 2)
+    return {"a": arr[:, 0], "b": arr[:, 1]}
+
+
+def bucket_block(
+    max_bucket: int, by: tuple[str, ...], max_df: int | None = None
+) -> Callable[[dict[str, Any]], Any]:
+    """Pairs of positions sharing a key, per block of rows sorted by ``by`` (a sort keeps
+    equal keys in one block); runs longer than ``max_df`` are skipped as hubs."""
+
+    def fn(batch: dict[str, Any]) -> dict[str, Any]:
+        if len(batch["pos"]) == 0:
+            return _pairs_out([])
+        order = np.lexsort([batch["pos"], *[batch[c] for c in reversed(by)]])
+        pos = batch["pos"][order]
+        change = np.zeros(len(pos), bool)
+        change[0] = True
+        for c in by:
+            col = batch[c][order]
+            change[1:] |= col[1:] != col[:-1]
+        starts = np.flatnonzero(change)
+        ends = np.append(starts[1:], len(pos))
+        out: list[tuple[int, int]] = []
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            if e - s >= 2 and (max_df is None or e - s <= max_df):
+                out.extend(_bucket_pairs(pos[s:e].tolist(), max_bucket))
+        return _pairs_out(out)
+
+    return fn
+
+
+def explode_hashes(batch: dict[str, Any]) -> dict[str, Any]:
+    hs, ps = [], []
+    for pos, hashes, usable in zip(batch["pos"], batch["hashes"], batch["usable"], strict=False):
+        kept = np.unique(np.asarray(hashes, np.int64)[np.asarray(usable, bool)])
+        hs.append(kept)
+        ps.append(np.full(len(kept), pos, np.int64))
+    if not hs:
+        return {"hash": np.zeros(0, np.int64), "pos": np.zeros(0, np.int64)}
+    return {"hash": np.concatenate(hs), "pos": np.concatenate(ps)}
+
+
+def count_block(min_shared: int) -> Callable[[dict[str, Any]], Any]:
+    def fn(batch: dict[str, Any]) -> dict[str, Any]:
+        if len(batch["a"]) == 0:
+            return _pairs_out([])
+        ab = np.stack([batch["a"], batch["b"]], axis=1)
+        uniq, counts = np.unique(ab, axis=0, return_counts=True)
+        keep = uniq[counts >= min_shared]
+        return {"a": keep[:, 0], "b": keep[:, 1]}
+
+    return fn
+
+
+def unique_block(batch: dict[str, Any]) -> dict[str, Any]:
+    if len(batch["a"]) == 0:
+        return _pairs_out([])
+    uniq = np.unique(np.stack([batch["a"], batch["b"]], axis=1), axis=0)
+    return {"a": uniq[:, 0], "b": uniq[:, 1]}
+
+
+def semantic_check(
+    url: str, shard_size: int, pairs: list[tuple[int, int]], cfg: DedupConfig
+) -> list[tuple[int, int]]:
+    """Neighbour pairs that share ``min_pairs`` close sentence pairs (as the local engine)."""
+    shards = Shards(url, shard_size, with_vectors=True)
+    store = Store(url)
+    usable: dict[int, list[Any]] = {}
+    out = []
+    for i, j in pairs:
+        vs = []
+        for p in (i, j):
+            k = p // shard_size
+            if k not in usable:
+                usable[k] = store.read_table("2-prepare", part_name(k)).column("usable").to_pylist()
+            mask = np.asarray(usable[k][p % shard_size], bool)
+            v = shards.vectors16(p)
+            vs.append(v[mask] if len(mask) else v[:0])
+        need = min(cfg.candidates.min_pairs, len(vs[0]), len(vs[1]))
+        if need and close_sentence_pairs(vs[0], vs[1], cfg.candidates.min_cosine) >= need:
+            out.append((i, j))
+    return out
+
+
+class VerifyPart:
+    """Stage 5 as an actor holding the verifier: one candidate part in, one edge part out."""
+
+    def __init__(self, url: str, shard_size: int, cfg: DedupConfig) -> None:
+        self.url, self.cfg = url, cfg
+        self.shards = Shards(url, shard_size, with_vectors=not cfg.lexical_only)
+        self.comparer = _verifier(cfg)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        store = Store(self.url)
+        for k in batch["part"].tolist():
+            if store.exists("5-verify", part_name(k)):
+                continue
+            t = store.read_table("4-candidates", part_name(k)).to_pydict()
+            pairs = list(zip(t["a"], t["b"], strict=True))
+            segs = _SegView(self.shards)
+            rows: dict[str, list[Any]] = {"i": [], "j": [], "reuse": [], "verdict": []}
+            for e in verify(pairs, segs, self.comparer, self.shards.vectors):  # type: ignore[arg-type]
+                rows["i"].append(e.i)
+                rows["j"].append(e.j)
+                rows["reuse"].append(e.comparison.verdict.is_reuse)
+                rows["verdict"].append(str(e.comparison.verdict))
+            schema = pa.schema(
+                [("i", pa.int64()), ("j", pa.int64()), ("reuse", pa.bool_()),
+                 ("verdict", pa.string())]
+            )  # fmt: skip
+            store.write_table(pa.Table.from_pydict(rows, schema=schema), "5-verify", part_name(k))
+        return {"part": batch["part"]}
+
+
+class _SegView:
+    """``segs[pos]`` over shards, for ``retold.verify.verify``."""
+
+    def __init__(self, shards: Shards) -> None:
+        self.shards = shards
+
+    def __getitem__(self, pos: int) -> Any:
+        return self.shards.seg(pos)
+
+
+class ClusterComponents:
+    """Stage 7 as an actor: each component's clusters, exactly as ``build_clusters`` makes them.
+
+    Every verified pair inside the component is compared again in its verified orientation,
+    so the source choice and the reported comparisons match the local engine's.
+    """
+
+    def __init__(self, url: str, shard_size: int, cfg: DedupConfig) -> None:
+        self.shards = Shards(url, shard_size, with_vectors=not cfg.lexical_only)
+        self.comparer = _verifier(cfg)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, list[Any]] = {"size": [], "source": [], "record": []}
+        if len(batch["label"]) == 0:
+            return out
+        order = np.lexsort([batch["j"], batch["i"], batch["label"]])
+        label, ii, jj = batch["label"][order], batch["i"][order], batch["j"][order]
+        starts = np.flatnonzero(np.concatenate(([True], label[1:] != label[:-1])))
+        ends = np.append(starts[1:], len(label))
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=False):
+            rec = self._component(ii[s:e].tolist(), jj[s:e].tolist())
+            if rec is not None:
+                out["size"].append(rec["size"])
+                out["source"].append(rec["source"])
+                out["record"].append(json.dumps(rec, ensure_ascii=False))
+        return out
+
+    def _component(self, ii: list[int], jj: list[int]) -> dict[str, Any] | None:
+        members = sorted(set(ii) | set(jj))
+        local = {p: k for k, p in enumerate(members)}
+        docs = [self.shards.doc(p) for p in members]
+        segs = [self.shards.seg(p) for p in members]
+        vecs = [self.shards.vectors(p) for p in members]
+        pairs = sorted({(local[i], local[j]) for i, j in zip(ii, jj, strict=True)})
+        edges = list(verify(pairs, segs, self.comparer, lambda k: vecs[k]))
+
+        def compare(i: int, j: int) -> Comparison | None:
+            if not segs[i].sentences or not segs[j].sentences:
+                return None
+            return self.comparer.compare_segmented(segs[i], segs[j], vecs[i], vecs[j])
+
+        clusters = build_clusters(len(members), edges, docs, compare)
+        if not clusters:
+            return None
+        return cluster_record(0, clusters[0], docs)
+
+
+def edges_in_components(labels: Any) -> Callable[[dict[str, Any]], Any]:
+    nodes, comp = labels
+
+    def fn(batch: dict[str, Any]) -> dict[str, Any]:
+        i, j = batch["i"].astype(np.int64), batch["j"].astype(np.int64)
+        if len(nodes) == 0 or len(i) == 0:
+            z = np.zeros(0, np.int64)
+            return {"label": z, "i": z, "j": z}
+        li = np.searchsorted(nodes, i).clip(0, len(nodes) - 1)
+        lj = np.searchsorted(nodes, j).clip(0, len(nodes) - 1)
+        keep = (nodes[li] == i) & (nodes[lj] == j) & (comp[li] == comp[lj])
+        return {"label": comp[li][keep], "i": i[keep], "j": j[keep]}
+
+    return fn
