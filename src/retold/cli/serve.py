@@ -1,0 +1,121 @@
+"""``retold serve``: browse clusters, pairs side by side and source checks in a local web app."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from retold.cli.options import model_option
+from retold.errors import ConfigError, MissingDependencyError
+
+if TYPE_CHECKING:
+    from retold.viewer.store import Store
+
+
+@click.command(name="serve")
+@click.argument(
+    "clusters", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="An index built by `retold index add` (opened read-only).",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path, exists=True),
+    help="The corpus the clusters file was made from (folder, JSONL, Parquet or CSV).",
+)
+@click.option(
+    "--host",
+    default=None,
+    metavar="HOST",
+    help="Address to listen on [default: 127.0.0.1]. Anything but loopback must be named here.",
+)
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the viewer in a web browser.")
+@click.option(
+    "--cache",
+    type=click.IntRange(1, 100_000),
+    default=256,
+    show_default=True,
+    help="Pair comparisons kept in memory.",
+)
+@model_option
+@click.pass_context
+def command(
+    ctx: click.Context,
+    clusters: Path | None,
+    index_dir: Path | None,
+    corpus: Path | None,
+    host: str | None,
+    port: int,
+    open_browser: bool,
+    cache: int,
+    model: str,
+) -> None:
+    """Browse copies, clusters and sentence alignments in a local web viewer.
+
+    Serves the clusters file written by `retold dedup` (.jsonl or .parquet, with the corpus it
+    came from), or an index. Every page has a JSON twin (add .json to its path; see /api).
+    The viewer listens on 127.0.0.1 only, unless --host names another address; it never
+    writes to its inputs.
+
+    \b
+    Example:
+      retold dedup articles/ -o clusters.jsonl
+      retold serve clusters.jsonl --corpus articles/ -p 0 --open
+      retold serve --index my-index/
+    """
+    if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("uvicorn") is None:
+        raise MissingDependencyError("retold serve", "serve")
+    from retold.viewer.app import LOOPBACK_HOSTS, create_app
+    from retold.viewer.server import DEFAULT_HOST, bind, check_host, serve, url_of
+
+    # only a --host typed on the command line counts as asking for it (not an env default)
+    source = ctx.get_parameter_source("host")
+    explicit = host is not None and source == click.core.ParameterSource.COMMANDLINE
+    chosen = host if host is not None else DEFAULT_HOST
+    check_host(chosen, explicit=explicit)
+    store = _open_store(clusters, index_dir, corpus)
+    allowed = None if explicit and chosen not in LOOPBACK_HOSTS else LOOPBACK_HOSTS
+    # an index compares with its own model and stored sentence vectors
+    pair_fn = getattr(store, "compare", None)
+    app = create_app(store, pair_fn=pair_fn, model=model, cache_size=cache, allowed_hosts=allowed)
+    app.state.viewer.warm()
+    prepare = getattr(store, "prepare", None)
+    if callable(prepare):
+        # the word index for search and /check builds while the first pages are served
+        threading.Thread(target=prepare, name="retold-viewer-index", daemon=True).start()
+    sock = bind(chosen, port)
+    click.echo(f"Serving {store.description} on {url_of(sock)}  (Ctrl+C to stop)")
+    serve(app, sock, open_browser=open_browser)
+
+
+def _open_store(clusters: Path | None, index_dir: Path | None, corpus: Path | None) -> Store:
+    from retold.viewer.store import MemoryStore
+
+    if index_dir is not None:
+        from retold.viewer.indexstore import open_index_store
+
+        if corpus is not None:
+            raise ConfigError("--corpus and --index exclude each other: the index holds the texts")
+        return open_index_store(index_dir, clusters)
+    if clusters is None and corpus is None:
+        raise ConfigError(
+            "nothing to serve: pass the clusters file of `retold dedup` with --corpus, "
+            "or --index DIR"
+        )
+    return MemoryStore.from_files(clusters, corpus)
