@@ -82,6 +82,11 @@ def _datasketch(documents: Sequence[Document], workdir: Path) -> int:
         m.update_batch([s.encode("utf-8") for s in _shingles(d.text)])
         lsh.insert(k, m)
         sigs.append(m)
+    return _count_pairs(lsh, sigs)
+
+
+def _count_pairs(lsh: Any, sigs: Sequence[Any]) -> int:
+    """Distinct document pairs an LSH index proposes, querying it with every signature."""
     pairs = set()
     for k, m in enumerate(sigs):
         for other in lsh.query(m):
@@ -100,12 +105,7 @@ def _rensa(documents: Sequence[Document], workdir: Path) -> int:
         m.update(_shingles(d.text))
         lsh.insert(k, m)
         sigs.append(m)
-    pairs = set()
-    for k, m in enumerate(sigs):
-        for other in lsh.query(m):
-            if other != k:
-                pairs.add((min(k, other), max(k, other)))
-    return len(pairs)
+    return _count_pairs(lsh, sigs)
 
 
 def _datatrove(documents: Sequence[Document], workdir: Path) -> int:

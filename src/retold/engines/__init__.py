@@ -7,9 +7,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter).
+
+    Example:
+        >>> list(batched(range(5), 2))
+        [[0, 1], [2, 3], [4]]
+    """
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class Task(Protocol):
@@ -37,4 +56,4 @@ class NullProgress:
         yield _NullTask()
 
 
-__all__ = ["NullProgress", "Progress", "Task"]
+__all__ = ["NullProgress", "Progress", "Task", "batched"]

@@ -12,7 +12,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,7 @@ from retold.candidates import (
 )
 from retold.cluster import Cluster, build_clusters, cluster_record
 from retold.documents import Comparison, Document, Segmented, SentenceKind
-from retold.engines import NullProgress, Progress
+from retold.engines import NullProgress, Progress, batched
 from retold.errors import ConfigError, InputError
 from retold.fingerprints import (
     LSHConfig,
@@ -212,17 +212,6 @@ class DedupResult:
         return dict(c.most_common())
 
 
-def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def run_dedup(
     documents: Iterable[Document],
     config: DedupConfig | None = None,
@@ -261,7 +250,7 @@ def run_dedup(
     t0 = time.perf_counter()
     t_embed = 0.0
     with prog.task("read, segment, fingerprint" + ("" if embedder is None else ", embed")) as t:
-        for batch in _batches(documents, cfg.batch_size):
+        for batch in batched(documents, cfg.batch_size):
             prep = prepare_batch(batch, cfg.minhash, cfg.candidates, segmented=embedder is not None)
             docs.extend(batch)
             segmented.extend(prep.segs)

@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from retold.candidates import CandidateConfig
 from retold.documents import Document
-from retold.engines import NullProgress, Progress
+from retold.engines import NullProgress, Progress, batched
 from retold.errors import IndexStateError
 from retold.fingerprints import LSHConfig, MinHashConfig, band_keys
 from retold.models import Embedder, get_embedder
@@ -231,7 +231,7 @@ class IndexStore:
 
     def positions_of(self, ids: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}
-        for chunk in _chunks(list(ids), 500):
+        for chunk in batched(ids, 500):
             q = f"SELECT id, pos FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
             out.update(dict(self.conn.execute(q, chunk).fetchall()))
         return out
@@ -256,7 +256,7 @@ class IndexStore:
         prog = progress or NullProgress()
         cfg = self.config
         with prog.task("index add") as task:
-            for batch in _batched(documents, batch_size):
+            for batch in batched(documents, batch_size):
                 known = self._known_hashes([d.id for d in batch])
                 fresh: list[Document] = []
                 for d in batch:
@@ -284,7 +284,7 @@ class IndexStore:
 
     def _known_hashes(self, ids: list[str]) -> dict[str, str]:
         out: dict[str, str] = {}
-        for chunk in _chunks(ids, 500):
+        for chunk in batched(ids, 500):
             q = f"SELECT id, hash FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
             out.update(dict(self.conn.execute(q, chunk).fetchall()))
         return out
@@ -422,19 +422,3 @@ def _doc_vector(vectors: npt.NDArray[np.floating], usable: npt.NDArray[np.bool_]
     mean = v.astype(np.float32).sum(axis=0) if len(v) else np.zeros(vectors.shape[1], np.float32)
     norm = float(np.linalg.norm(mean)) or 1.0
     return (mean / norm).astype(np.float16)
-
-
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
