@@ -13,6 +13,18 @@ from retold.report.html import render_html
 
 pytestmark = pytest.mark.browser
 
+# headless, and no background connections: the page is a local file and needs no network
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def test_keyboard_navigation_under_csp(comparison: Comparison, tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -22,7 +34,7 @@ def test_keyboard_navigation_under_csp(comparison: Comparison, tmp_path: Path) -
     page_file = tmp_path / "report.html"
     page_file.write_text(render_html(comparison), encoding="utf-8")
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             messages: list[tuple[str, str]] = []
