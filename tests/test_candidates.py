@@ -10,7 +10,9 @@ from retold.candidates import (
     Candidates,
     close_sentence_pairs,
     doc_vectors,
+    exact_neighbour_pairs,
     lexical_candidates,
+    neighbour_pairs,
     semantic_candidates,
     sentence_hash_candidates,
 )
@@ -70,3 +72,48 @@ def test_candidate_config_validation() -> None:
         CandidateConfig(k=0)
     with pytest.raises(ValueError, match=r"min_cosine must be in \[-1.0, 1.0\]"):
         CandidateConfig(min_cosine=2.0)
+
+
+def _brute_neighbour_pairs(v: np.ndarray, k: int, min_cosine: float) -> list[tuple[int, int]]:
+    sims = np.round(v @ v.T, 5)
+    out = set()
+    for i in range(len(v)):
+        order = [j for j in np.lexsort((np.arange(len(v)), -sims[i])).tolist() if j != i][:k]
+        out.update((min(i, j), max(i, j)) for j in order if sims[i, j] >= min_cosine)
+    return sorted(out)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_exact_neighbour_pairs_equal_brute_force_for_any_block_size(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 120))
+    v = rng.standard_normal((n, 6)).astype(np.float32)
+    if seed % 3 == 0:
+        v[: n // 2] = v[0]  # a crowd of identical documents: ranks decide, ties by position
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    k, t = int(rng.integers(1, 5)), float(rng.uniform(0.0, 0.9))
+    want = _brute_neighbour_pairs(v, k, t)
+    for block_bytes in (4 * n, 4 * n * 7, 1 << 27):  # one row, seven rows, all rows a block
+        assert exact_neighbour_pairs(v, k, t, block_bytes=block_bytes) == want
+
+
+def test_neighbour_pairs_switch_to_hnsw_above_the_exact_limit() -> None:
+    rng = np.random.default_rng(3)
+    base = rng.standard_normal((40, 16)).astype(np.float32)
+    v = np.concatenate([base, base + 0.01 * rng.standard_normal((40, 16)).astype(np.float32)])
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    exact = neighbour_pairs(v, 1, 0.9)
+    assert exact == [(i, i + 40) for i in range(40)]
+    assert neighbour_pairs(v, 1, 0.9, threads=1, exact_limit=10) == exact  # easy for HNSW too
+
+
+def test_candidates_round_trip_through_arrays() -> None:
+    out = Candidates()
+    out.add(3, 1, "minhash")
+    out.add(1, 3, "semantic", 4)
+    out.add(0, 2, "sentence-hash", 2)
+    back = Candidates.from_arrays(out.to_arrays())
+    assert [(c.a, c.b, c.signals, c.shared) for c in back] == [
+        (c.a, c.b, c.signals, c.shared) for c in out
+    ]
+    assert len(Candidates.from_arrays(Candidates().to_arrays())) == 0

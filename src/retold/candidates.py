@@ -16,7 +16,7 @@ Pairs are ``(i, j)`` document positions with ``i < j``; callers map them back to
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +25,7 @@ import numpy.typing as npt
 from retold.fingerprints import BandKeys
 
 Pair = tuple[int, int]
+SIGNALS = ("minhash", "sentence-hash", "semantic")
 
 
 @dataclass
@@ -103,6 +104,26 @@ class Candidates:
 
     def __contains__(self, pair: Pair) -> bool:
         return pair in self._pairs
+
+    def to_arrays(self) -> dict[str, npt.NDArray[np.int64]]:
+        """Columns ``a``, ``b``, ``signals`` (a bit per name in ``SIGNALS``) and ``shared``."""
+        rows = [
+            (c.a, c.b, sum(1 << SIGNALS.index(s) for s in c.signals), c.shared)
+            for c in self._pairs.values()
+        ]
+        arr = np.array(rows, dtype=np.int64).reshape(-1, 4)
+        return {"a": arr[:, 0], "b": arr[:, 1], "signals": arr[:, 2], "shared": arr[:, 3]}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[np.int64]]) -> Candidates:
+        """The inverse of ``to_arrays``."""
+        out = cls()
+        cols = (arrays[k].tolist() for k in ("a", "b", "signals", "shared"))
+        for a, b, bits, shared in zip(*cols, strict=True):
+            for k, name in enumerate(SIGNALS):
+                if bits >> k & 1:
+                    out.add(a, b, name, shared)
+        return out
 
     def counts(self) -> dict[str, int]:
         """Pairs proposed by each signal (a pair may count for several)."""
@@ -219,15 +240,97 @@ def close_sentence_pairs(
 
 
 def neighbour_pairs(
+    dvecs: npt.NDArray[np.float32],
+    k: int,
+    min_cosine: float,
+    threads: int = 0,
+    exact_limit: int = 200_000,
+) -> list[Pair]:
+    """Document pairs where one is among the other's ``k`` nearest by vector, at ``min_cosine``.
+
+    Up to ``exact_limit`` documents the search is exact (blocks of a matrix product); above,
+    an HNSW graph (usearch) answers approximately.
+    """
+    if len(dvecs) < 2:
+        return []
+    if len(dvecs) <= exact_limit:
+        return exact_neighbour_pairs(dvecs, k, min_cosine)
+    return hnsw_neighbour_pairs(dvecs, k, min_cosine, threads)
+
+
+def exact_neighbour_pairs(
+    dvecs: npt.NDArray[np.float32], k: int, min_cosine: float, block_bytes: int = 1 << 27
+) -> list[Pair]:
+    """``neighbour_pairs`` by brute force over the upper triangle, a block of rows at a time.
+
+    Each block keeps its entries at ``min_cosine`` or more, cut to the ``k`` best of each row
+    and of each column (a document's ``k`` nearest overall are among them); the ``k`` nearest
+    of each document are then picked from what the blocks kept. Ties go to the lower position.
+
+    Example:
+        >>> v = np.array([[1.0, 0.0], [0.96, 0.28], [0.0, 1.0]], dtype=np.float32)
+        >>> exact_neighbour_pairs(v, k=1, min_cosine=0.9)
+        [(0, 1)]
+    """
+    n = len(dvecs)
+    mat = np.ascontiguousarray(dvecs, dtype=np.float32)
+    rows_per_block = max(1, min(n, block_bytes // (4 * n)))
+    kept_a, kept_b, kept_v = [], [], []
+    for start in range(0, n, rows_per_block):
+        stop = min(n, start + rows_per_block)
+        width = n - start
+        sims = mat[start:stop] @ mat[start:].T  # columns from `start`: the upper triangle
+        lower = np.tril_indices(stop - start)  # a pair inside the block counts once
+        sims[lower] = -np.inf
+        flat = np.flatnonzero(sims >= min_cosine)
+        if not len(flat):
+            continue
+        # rounded, so that equal vectors tie whatever the block shape did to the last bits
+        r, c, v = flat // width, flat % width, np.round(sims.ravel()[flat], 5)
+        keep = (_rank_in_groups(r, v, c) < k) | (_rank_in_groups(c, v, r) < k)
+        kept_a.append(r[keep] + start)
+        kept_b.append(c[keep] + start)
+        kept_v.append(v[keep])
+    if not kept_a:
+        return []
+    a, b, v = np.concatenate(kept_a), np.concatenate(kept_b), np.concatenate(kept_v)
+    m = len(a)
+    ends, others = np.concatenate([a, b]), np.concatenate([b, a])
+    near = _rank_in_groups(ends, np.concatenate([v, v]), others) < k
+    chosen = near[:m] | near[m:]
+    pairs = np.stack([a[chosen], b[chosen]], axis=1)
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    return [(int(x), int(y)) for x, y in pairs]
+
+
+def _rank_in_groups(
+    group: npt.NDArray[np.int64], value: npt.NDArray[np.floating], tie: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Rank of each entry inside its group, by ``value`` descending then ``tie`` ascending."""
+    order = np.lexsort((tie, -value, group))
+    g = group[order]
+    first = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
+    run_start = np.repeat(first, np.diff(np.concatenate((first, [len(g)]))))
+    ranks = np.empty(len(group), dtype=np.int64)
+    ranks[order] = np.arange(len(g)) - run_start
+    return ranks
+
+
+def hnsw_neighbour_pairs(
     dvecs: npt.NDArray[np.float32], k: int, min_cosine: float, threads: int = 0
 ) -> list[Pair]:
-    """Document pairs that are among each other's ``k`` nearest by vector (usearch HNSW)."""
+    """``neighbour_pairs`` through a usearch HNSW graph (approximate)."""
     from usearch.index import Index
 
     n = len(dvecs)
-    if n < 2:
-        return []
-    index = Index(ndim=dvecs.shape[1], metric="cos", dtype="f16", connectivity=16)
+    index = Index(
+        ndim=dvecs.shape[1],
+        metric="cos",
+        dtype="f16",
+        connectivity=16,
+        expansion_add=128,
+        expansion_search=256,
+    )
     # a graph built by several threads depends on their timing; one builder keeps the
     # neighbours, and so the clusters, the same from run to run and engine to engine
     index.add(np.arange(n), dvecs, threads=1)

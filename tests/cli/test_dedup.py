@@ -57,6 +57,20 @@ def test_dedup_folder_skips_bad_files_with_one_warning_each(
     assert records[0]["members"][1]["verdict"] in ("near-duplicate", "partial")
 
 
+def test_dedup_keeps_an_explicit_work_dir_and_removes_the_default_one(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "clusters.jsonl"
+    code, _, _ = _run(["dedup", str(folder), "-o", str(out), "--num-cpus", "1"], capsys)
+    assert code == 0 and out.exists()
+    assert not Path(f"{out}.work").exists()
+    work = tmp_path / "kept"
+    args = ["dedup", str(folder), "-o", str(out), "--work-dir", str(work), "--quiet"]
+    code, _, _ = _run(args, capsys)
+    assert code == 0
+    assert list(work.glob("prepared/batch-*.npz")) and (work / "candidates.npz").exists()
+
+
 def test_dedup_jsonl_duplicate_ids_warn_and_quiet_is_silent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

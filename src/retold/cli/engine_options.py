@@ -18,14 +18,16 @@ def engine_options(f: F) -> F:
         "--work-dir",
         default=None,
         metavar="PATH|URL",
-        help="Ray engine: stage files, reused by a rerun after a failure (default: OUTPUT.work; "
-        "on a cluster, a path or s3://, gs:// URL every node can reach).",
+        help="Finished stages and batches, reused by a rerun after a crash or kill (default: "
+        "OUTPUT.work, which the local engine removes after a successful run; on a Ray cluster, "
+        "a path or s3://, gs:// URL every node can reach).",
     )(f)
     f = click.option(
         "--num-cpus",
         type=click.IntRange(min=1),
         default=None,
-        help="Ray engine: CPUs of the local Ray instance (default: all; ignored with --address).",
+        help="CPUs to use (default: all): local engine, worker processes that segment and "
+        "embed; Ray engine, CPUs of the local Ray instance (ignored with --address).",
     )(f)
     f = click.option(
         "--address",
@@ -67,8 +69,9 @@ def run_engine(
         progress: Local engine: progress reporter.
         on_skip: Ray engine: called for each record the reader skips.
         address: Ray engine: cluster address; None starts a local instance.
-        num_cpus: Ray engine: CPUs of a local instance.
-        work_dir: Ray engine: stage files (default ``OUTPUT.work``).
+        num_cpus: CPUs to use: local worker processes, or the CPUs of a local Ray instance.
+        work_dir: Saved stages for a rerun (default ``OUTPUT.work``; the local engine removes
+            the default folder after a successful run).
 
     Raises:
         MissingDependencyError: ``ray`` was chosen and the extra is not installed.
@@ -77,13 +80,28 @@ def run_engine(
     from retold.errors import ConfigError
 
     if engine == "local":
-        from retold.engines.local import run_dedup
+        import shutil
 
+        from retold.engines.local import run_dedup
+        from retold.engines.prepare import default_workers
+
+        docs: Iterable[Any]
         if documents is None:
             from retold.readers import read_corpus
 
-            return run_dedup(read_corpus(corpus, on_skip=on_skip), config, progress)
-        return run_dedup(documents(), config, progress)
+            docs = read_corpus(corpus, on_skip=on_skip)
+        else:
+            docs = documents()
+        result = run_dedup(
+            docs,
+            config,
+            progress,
+            workers=num_cpus or default_workers(),
+            work_dir=work_dir or f"{output}.work",
+        )
+        if work_dir is None:  # the default folder only serves a rerun after a failure
+            shutil.rmtree(f"{output}.work", ignore_errors=True)
+        return result
     if engine == "ray":
         from retold.engines.ray import RayConfig, require_ray, run_ray_dedup
 

@@ -35,8 +35,14 @@ _index_option = click.option(
 @click.argument("corpus", type=click.Path(path_type=Path))
 @_index_option
 @model_option
+@click.option(
+    "--num-cpus",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes that segment and embed new articles (default: all CPUs).",
+)
 @quiet_option
-def add(corpus: Path, index_dir: Path, model: str, quiet: bool) -> None:
+def add(corpus: Path, index_dir: Path, model: str, num_cpus: int | None, quiet: bool) -> None:
     """Add the articles of CORPUS that the index does not hold yet.
 
     Ids already present with the same text are skipped silently; with a different text they
@@ -50,13 +56,19 @@ def add(corpus: Path, index_dir: Path, model: str, quiet: bool) -> None:
     from rich.console import Console
 
     from retold.cli.progress import WarningSkips, opened, progress_for
+    from retold.engines.prepare import default_workers
     from retold.index import IndexConfig, IndexStore
     from retold.readers import read_corpus
 
     skips = WarningSkips(quiet)
     docs = opened(read_corpus(corpus, on_skip=skips))
     with IndexStore.open(index_dir, create=True, config=IndexConfig(model=model)) as store:
-        report = store.add(docs, on_skip=skips, progress=progress_for(quiet))
+        report = store.add(
+            docs,
+            workers=num_cpus or default_workers(),
+            on_skip=skips,
+            progress=progress_for(quiet),
+        )
         total = store.count()
     if not quiet:
         console = Console(stderr=True, highlight=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -29,19 +29,17 @@ from retold.candidates import (
     sentence_hash_candidates,
 )
 from retold.cluster import Cluster, build_clusters, cluster_record
-from retold.documents import Comparison, Document, Segmented, SentenceKind
+from retold.documents import Comparison, Document, Segmented
 from retold.engines import NullProgress, Progress, batched
-from retold.errors import ConfigError, InputError
-from retold.fingerprints import (
-    LSHConfig,
-    MinHashConfig,
-    band_keys,
-    signatures,
-    token_signatures,
+from retold.engines.prepare import (
+    BatchCache,
+    PrepareSpec,
+    PrepareStats,
+    batch_digest,
+    prepare_all,
 )
-from retold.models import Embedder
-from retold.normalize import _WORD as WORD  # the tokeniser behind normalize.words
-from retold.normalize import fold
+from retold.errors import ConfigError, InputError
+from retold.fingerprints import LSHConfig, MinHashConfig, band_keys
 from retold.segment import segment
 from retold.verify import Edge, LexicalComparer, PairComparer, verify
 
@@ -76,82 +74,9 @@ class DedupConfig:
             raise ConfigError("batch_size must be >= 1")
 
 
-@dataclass
-class PreparedBatch:
-    """Per-document stage output for one batch of documents."""
-
-    segs: list[Segmented]
-    sigs: npt.NDArray[np.uint32]
-    counts: npt.NDArray[np.int64]
-    hashes: npt.NDArray[np.int64]
-    usable: npt.NDArray[np.bool_]
-
-
-def sentence_hash(text: str) -> int:
-    """Stable signed 64-bit hash of a sentence's folded text."""
-    digest = hashlib.blake2b(fold(text).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True)
-
-
-_QUICK_SPLIT = re.compile(r"(?<=[.!?])[\"')]? ")
-
-
-def prepare_batch(
-    docs: Sequence[Document],
-    minhash: MinHashConfig,
-    candidates: CandidateConfig,
-    *,
-    segmented: bool = True,
-) -> PreparedBatch:
-    """Segment, fingerprint and hash the sentences of a batch of documents.
-
-    With ``segmented=False`` (lexical-only runs) sentences are hashed after a quick split at
-    sentence punctuation and no ``Segmented`` is built: only candidate pairs are segmented
-    later, when they are verified.
-    """
-    hashes, usable = [], []
-    if segmented:
-        sigs = signatures((d.text for d in docs), minhash)
-        segs = [segment(d) for d in docs]
-        counts = np.array([len(s.sentences) for s in segs], dtype=np.int64)
-        for seg in segs:
-            for s in seg.sentences:
-                hashes.append(sentence_hash(s.text))
-                usable.append(
-                    s.kind == SentenceKind.BODY and len(s.text.split()) >= candidates.min_words
-                )
-    else:
-        segs = []
-        n_per_doc = []
-        tokens = []
-        for d in docs:
-            folded = fold(d.text)  # once per document: tokens and sentence hashes share it
-            tokens.append(WORD.findall(folded))
-            pieces = [p for p in _QUICK_SPLIT.split(folded) if p]
-            n_per_doc.append(len(pieces))
-            for p in pieces:
-                digest = hashlib.blake2b(p.encode("utf-8"), digest_size=8).digest()
-                hashes.append(int.from_bytes(digest, "little", signed=True))
-                usable.append(p.count(" ") + 1 >= candidates.min_words)
-        sigs = token_signatures(tokens, minhash)
-        counts = np.array(n_per_doc, dtype=np.int64)
-    return PreparedBatch(
-        segs,
-        sigs,
-        counts,
-        np.array(hashes, dtype=np.int64),
-        np.array(usable, dtype=bool),
-    )
-
-
-def embed_batch(segs: Sequence[Segmented], embedder: Embedder) -> npt.NDArray[np.float16]:
-    """Unit sentence vectors of a batch, in document then sentence order, as float16."""
-    texts = [s.text for seg in segs for s in seg.sentences]
-    return embedder.encode(texts).astype(np.float16)
-
-
 class LazySegments(SequenceABC[Segmented]):
-    """Documents segmented on first access (lexical-only runs verify few of them)."""
+    """Documents segmented on first access: only candidate pairs are verified, so only their
+    documents are segmented again after the per-document stage."""
 
     def __init__(self, docs: Sequence[Document]) -> None:
         self._docs = docs
@@ -183,6 +108,33 @@ def find_candidates(
     if vectors is not None:
         semantic_candidates(vectors, offsets, usable, out, config)
     return out
+
+
+def save_candidates(path: Path, corpus_key: str, cfg: DedupConfig, cands: Candidates) -> None:
+    """Save the candidate pairs of a corpus (temporary name, then rename)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as f:
+        arrays = {"key": np.array(_candidates_key(corpus_key, cfg)), **cands.to_arrays()}
+        np.savez(f, allow_pickle=False, **arrays)
+    os.replace(tmp, path)
+
+
+def load_candidates(path: Path, corpus_key: str, cfg: DedupConfig) -> Candidates | None:
+    """Candidate pairs saved for the same corpus and settings, else None."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path) as z:
+            if str(z["key"]) != _candidates_key(corpus_key, cfg):
+                return None
+            return Candidates.from_arrays({k: z[k] for k in ("a", "b", "signals", "shared")})
+    except (OSError, ValueError, KeyError, EOFError):
+        return None
+
+
+def _candidates_key(corpus_key: str, cfg: DedupConfig) -> str:
+    parts = [corpus_key, repr(cfg.lsh), repr(cfg.candidates)]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -217,6 +169,9 @@ def run_dedup(
     config: DedupConfig | None = None,
     progress: Progress | None = None,
     comparer: PairComparer | None = None,
+    *,
+    workers: int = 1,
+    work_dir: str | Path | None = None,
 ) -> DedupResult:
     """Find every cluster of copies among ``documents``.
 
@@ -225,6 +180,10 @@ def run_dedup(
         config: Parameters; defaults find lexical and paraphrase reuse with the fast model.
         progress: Where to report progress (nothing by default).
         comparer: Verifier to use instead of the one the config implies (tests).
+        workers: Processes for the per-document stage (segment, fingerprint, embed); results
+            are the same for any number.
+        work_dir: Where finished batches and the candidate pairs are saved; a rerun with the
+            same folder, corpus and settings loads them instead of redoing them.
 
     Example:
         >>> from retold.documents import Document
@@ -238,35 +197,33 @@ def run_dedup(
     cfg = config or DedupConfig()
     prog = progress or NullProgress()
     seconds: dict[str, float] = {}
-    embedder = None
-    if not cfg.lexical_only:
-        from retold.models import get_embedder
-
-        embedder = get_embedder(cfg.model)
+    spec = PrepareSpec(cfg.minhash, cfg.candidates, None if cfg.lexical_only else cfg.model)
+    key = spec.key(cfg.batch_size)
+    cache = None if work_dir is None else BatchCache(Path(work_dir) / "prepared", key)
 
     docs: list[Document] = []
-    segmented: list[Segmented] = []
     sigs, counts, hashes, usable, vecs = [], [], [], [], []
+    digests = hashlib.sha256(key.encode())
+    prep_stats = PrepareStats()
     t0 = time.perf_counter()
-    t_embed = 0.0
-    with prog.task("read, segment, fingerprint" + ("" if embedder is None else ", embed")) as t:
-        for batch in batched(documents, cfg.batch_size):
-            prep = prepare_batch(batch, cfg.minhash, cfg.candidates, segmented=embedder is not None)
+    name = "segment, fingerprint" + ("" if cfg.lexical_only else ", embed")
+    with prog.task(name) as t:
+        batches = batched(documents, cfg.batch_size)
+        for batch, prep in prepare_all(
+            batches, spec, workers=workers, cache=cache, stats=prep_stats
+        ):
             docs.extend(batch)
-            segmented.extend(prep.segs)
+            digests.update(batch_digest(batch).encode())
             sigs.append(prep.sigs)
             counts.append(prep.counts)
             hashes.append(prep.hashes)
             usable.append(prep.usable)
-            if embedder is not None:
-                te = time.perf_counter()
-                vecs.append(embed_batch(prep.segs, embedder))
-                t_embed += time.perf_counter() - te
+            if prep.vectors is not None:
+                vecs.append(prep.vectors)
             t.advance(len(batch))
-    seconds["prepare"] = time.perf_counter() - t0 - t_embed
-    seconds["embed"] = t_embed
+    seconds["prepare"] = time.perf_counter() - t0
     n = len(docs)
-    segs: Sequence[Segmented] = segmented if embedder is not None else LazySegments(docs)
+    segs = LazySegments(docs)  # only the documents of candidate pairs are segmented again
     width = cfg.minhash.num_perm
     sig_arr = np.concatenate(sigs) if sigs else np.zeros((0, width), np.uint32)
     all_counts = np.concatenate(counts) if counts else np.zeros(0, np.int64)
@@ -274,15 +231,27 @@ def run_dedup(
     hash_arr = np.concatenate(hashes) if hashes else np.zeros(0, np.int64)
     usable_arr = np.concatenate(usable) if usable else np.zeros(0, bool)
     vectors = None
-    if embedder is not None:
+    embedder = None
+    if not cfg.lexical_only:
+        from retold.models import get_embedder
+
+        embedder = get_embedder(cfg.model)
         vectors = np.concatenate(vecs) if vecs else np.zeros((0, embedder.dim), np.float16)
         vecs.clear()  # the batches are copied: free them before the candidate stage
+    del sigs, counts, hashes, usable
 
     t0 = time.perf_counter()
+    corpus_key = digests.hexdigest()[:32]
+    cands_path = None if work_dir is None else Path(work_dir) / "candidates.npz"
     with prog.task("candidates") as t:
-        cands = find_candidates(
-            band_keys(sig_arr, cfg.lsh), hash_arr, usable_arr, offsets, vectors, cfg.candidates
-        )
+        cands = None if cands_path is None else load_candidates(cands_path, corpus_key, cfg)
+        resumed_candidates = cands is not None
+        if cands is None:
+            cands = find_candidates(
+                band_keys(sig_arr, cfg.lsh), hash_arr, usable_arr, offsets, vectors, cfg.candidates
+            )
+            if cands_path is not None:
+                save_candidates(cands_path, corpus_key, cfg, cands)
         t.advance(1)
     seconds["candidates"] = time.perf_counter() - t0
 
@@ -330,6 +299,9 @@ def run_dedup(
         "clustered_documents": sum(c.size for c in clusters),
         "lsh": {"threshold": cfg.lsh.threshold, "bands": cfg.lsh.bands, "rows": cfg.lsh.rows},
         "mode": "lexical-only" if cfg.lexical_only else f"full ({cfg.model})",
+        "workers": workers,
+        "resumed": {"batches": prep_stats.loaded, "candidates": resumed_candidates},
+        "seconds_in_workers": {k: round(v, 3) for k, v in prep_stats.seconds.items()},
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
     }
     verdicts = {(e.i, e.j): str(e.comparison.verdict) for e in edges}

@@ -15,7 +15,8 @@ import pyarrow as pa
 from retold.candidates import _bucket_pairs, close_sentence_pairs, doc_vectors
 from retold.cluster import build_clusters, cluster_record
 from retold.documents import Comparison
-from retold.engines.local import DedupConfig, embed_batch, prepare_batch
+from retold.engines.local import DedupConfig
+from retold.engines.prepare import embed_batch, prepare_batch
 from retold.engines.ray_store import Shards, Store, documents_of, part_name
 from retold.fingerprints import band_keys
 from retold.segment import segment

@@ -46,7 +46,7 @@ def find_sources(
         top: Most matches returned.
         max_candidates: Most candidates verified.
     """
-    from retold.engines.local import prepare_batch
+    from retold.engines.prepare import prepare_batch
 
     cfg = store.config
     prep = prepare_batch([query], cfg.minhash, cfg.candidates)

@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ import numpy.typing as npt
 from retold.candidates import CandidateConfig
 from retold.documents import Document
 from retold.engines import NullProgress, Progress, batched
+from retold.engines.prepare import PreparedBatch
 from retold.errors import IndexStateError
 from retold.fingerprints import LSHConfig, MinHashConfig, band_keys
 from retold.models import Embedder, get_embedder
@@ -242,45 +243,67 @@ class IndexStore:
         documents: Iterable[Document],
         *,
         batch_size: int = 256,
+        workers: int = 1,
         on_skip: Callable[[str, str], None] | None = None,
         progress: Progress | None = None,
     ) -> AddReport:
         """Add documents not in the index yet, one transaction per batch, then sync vectors.
 
         A document whose id is present with the same text is skipped silently (counted as
-        unchanged); with a different text it is skipped and reported to ``on_skip``.
+        unchanged); with a different text it is skipped and reported to ``on_skip``. With
+        ``workers`` > 1 the new documents are segmented and embedded in that many processes;
+        batches are still stored in input order.
         """
-        from retold.engines.local import embed_batch, prepare_batch
+        from retold.engines.prepare import PrepareSpec, prepare_all
 
         report = AddReport()
         prog = progress or NullProgress()
         cfg = self.config
+        spec = PrepareSpec(cfg.minhash, cfg.candidates, cfg.model)
+        # ids accepted in this call: batches are checked ahead of being inserted
+        accepted: dict[str, str] = {}
         with prog.task("index add") as task:
-            for batch in batched(documents, batch_size):
-                known = self._known_hashes([d.id for d in batch])
-                fresh: list[Document] = []
-                for d in batch:
-                    h = known.get(d.id)
-                    if h is None:
-                        fresh.append(d)
-                        known[d.id] = text_hash(d.text)  # a repeat inside the batch is a dup
-                    elif h == text_hash(d.text):
-                        report.unchanged += 1
-                    else:
-                        report.conflicting += 1
-                        if on_skip is not None:
-                            on_skip(d.id, "already in the index with a different text")
-                if fresh:
-                    self._insert(
-                        fresh, prepare_batch(fresh, cfg.minhash, cfg.candidates), embed_batch
-                    )
-                    report.added += len(fresh)
-                    report.batches += 1
-                    if report.batches % 32 == 0:
-                        self.sync_vectors()
-                task.advance(len(batch))
+
+            def fresh_batches() -> Iterator[list[Document]]:
+                for batch in batched(documents, batch_size):
+                    fresh = self._fresh(batch, accepted, report, on_skip)
+                    task.advance(len(batch) - len(fresh))
+                    if fresh:
+                        yield fresh
+
+            for fresh, prep in prepare_all(fresh_batches(), spec, workers=workers):
+                self._insert(fresh, prep)
+                report.added += len(fresh)
+                report.batches += 1
+                if report.batches % 32 == 0:
+                    self.sync_vectors()
+                task.advance(len(fresh))
         self.sync_vectors()
         return report
+
+    def _fresh(
+        self,
+        batch: list[Document],
+        accepted: dict[str, str],
+        report: AddReport,
+        on_skip: Callable[[str, str], None] | None,
+    ) -> list[Document]:
+        """The documents of ``batch`` neither in the index nor in ``accepted`` (which they
+        join); the others are counted."""
+        known = self._known_hashes([d.id for d in batch if d.id not in accepted])
+        fresh: list[Document] = []
+        for d in batch:
+            h = accepted.get(d.id) or known.get(d.id)
+            if h is None:
+                fresh.append(d)
+                accepted[d.id] = text_hash(d.text)
+            elif h == text_hash(d.text):
+                report.unchanged += 1
+            else:
+                report.conflicting += 1
+                if on_skip is not None:
+                    on_skip(d.id, "already in the index with a different text")
+        return fresh
 
     def _known_hashes(self, ids: list[str]) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -289,8 +312,9 @@ class IndexStore:
             out.update(dict(self.conn.execute(q, chunk).fetchall()))
         return out
 
-    def _insert(self, docs: list[Document], prep: Any, embed: Callable[..., Any]) -> None:
-        vectors = embed(prep.segs, self.embedder)
+    def _insert(self, docs: list[Document], prep: PreparedBatch) -> None:
+        vectors = prep.vectors
+        assert vectors is not None  # the spec names a model
         keys = band_keys(prep.sigs, self.config.lsh)
         offsets = np.concatenate(([0], np.cumsum(prep.counts)))
         c = self.conn

@@ -1,8 +1,15 @@
-"""The fast default model: wordllama static embeddings, shipped inside the wordllama wheel."""
+"""The fast default model: wordllama static embeddings, shipped inside the wordllama wheel.
+
+A sentence vector is the mean of its tokens' rows of wordllama's embedding matrix. wordllama's
+own ``embed`` pads every batch to its longest sentence and gathers a (batch, length, 256) array;
+here each chunk of sentences becomes one sparse token-count matrix multiplied by the embedding
+matrix, which gives the same vectors about three times faster.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +26,35 @@ class WordLlamaEmbedder:
 
     def __init__(self) -> None:
         import wordllama
+        from tokenizers import Tokenizer
         from wordllama import WordLlama
 
         # A plain load() tries the network; the weights ship next to the package.
-        self._model = WordLlama.load(
-            disable_download=True, cache_dir=Path(wordllama.__file__).parent
-        )
+        model = WordLlama.load(disable_download=True, cache_dir=Path(wordllama.__file__).parent)
+        self._matrix = np.ascontiguousarray(model.embedding, dtype=np.float32)
+        # wordllama's tokenizer pads; a copy without padding gives each sentence its own length
+        self._tokenizer = Tokenizer.from_str(model.tokenizer.to_str())
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
 
-    def encode(self, texts: Sequence[str], batch_size: int = 256) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        vecs = self._model.embed(list(texts), norm=False, batch_size=batch_size)
-        return normalize_rows(np.asarray(vecs))
+    def encode(self, texts: Sequence[str], batch_size: int = 8192) -> Vectors:
+        """Unit vectors of ``texts``, ``batch_size`` sentences per sparse product."""
+        from scipy.sparse import csr_matrix
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        vocab = self._matrix.shape[0]
+        for start in range(0, len(texts), batch_size):
+            chunk = list(texts[start : start + batch_size])
+            ids = [
+                e.ids for e in self._tokenizer.encode_batch_fast(chunk, add_special_tokens=False)
+            ]
+            lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+            flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+            np.clip(flat, 0, vocab - 1, out=flat)
+            indptr = np.concatenate(([0], np.cumsum(lengths)))
+            counts = csr_matrix(
+                (np.ones(len(flat), dtype=np.float32), flat, indptr), shape=(len(ids), vocab)
+            )
+            sums = counts @ self._matrix
+            out[start : start + len(ids)] = sums / np.maximum(lengths, 1)[:, None]
+        return normalize_rows(out)

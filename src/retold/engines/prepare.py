@@ -1,0 +1,370 @@
+"""The per-document stage: segment, fingerprint, hash and embed each batch of documents.
+
+Batches run in this process or in a pool of worker processes (each holding its own model), and
+come back in corpus order, so results do not depend on the number of workers. With a
+``BatchCache`` every finished batch is saved under a work directory (written under a temporary
+name, then renamed); a rerun after a crash or kill loads those batches instead of redoing them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from retold.candidates import CandidateConfig
+from retold.documents import Document, Segmented, SentenceKind
+from retold.errors import InputError
+from retold.fingerprints import MinHashConfig, signatures, token_signatures
+from retold.models import Embedder
+from retold.normalize import _WORD as WORD  # the tokeniser behind normalize.words
+from retold.normalize import fold
+from retold.segment import segment
+
+CACHE_FORMAT = "retold.prepared/1"
+
+
+@dataclass
+class PreparedBatch:
+    """Per-document stage output for one batch of documents.
+
+    Attributes:
+        segs: The segmented documents (empty when only arrays were kept).
+        sigs: MinHash signatures, one row per document.
+        counts: Sentences per document.
+        hashes: Folded-text hash of every sentence, in document then sentence order.
+        usable: Per sentence, whether it counts for sentence signals (body text, long enough).
+        vectors: Unit sentence vectors as float16, when a model was given.
+    """
+
+    segs: list[Segmented]
+    sigs: npt.NDArray[np.uint32]
+    counts: npt.NDArray[np.int64]
+    hashes: npt.NDArray[np.int64]
+    usable: npt.NDArray[np.bool_]
+    vectors: npt.NDArray[np.float16] | None = None
+
+
+def sentence_hash(text: str) -> int:
+    """Stable signed 64-bit hash of a sentence's folded text."""
+    digest = hashlib.blake2b(fold(text).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+_QUICK_SPLIT = re.compile(r"(?<=[.!?])[\"')]? ")
+
+
+def prepare_batch(
+    docs: Sequence[Document],
+    minhash: MinHashConfig,
+    candidates: CandidateConfig,
+    *,
+    segmented: bool = True,
+) -> PreparedBatch:
+    """Segment, fingerprint and hash the sentences of a batch of documents.
+
+    With ``segmented=False`` (lexical-only runs) sentences are hashed after a quick split at
+    sentence punctuation and no ``Segmented`` is built: only candidate pairs are segmented
+    later, when they are verified.
+    """
+    hashes, usable = [], []
+    if segmented:
+        sigs = signatures((d.text for d in docs), minhash)
+        segs = [segment(d) for d in docs]
+        counts = np.array([len(s.sentences) for s in segs], dtype=np.int64)
+        for seg in segs:
+            for s in seg.sentences:
+                hashes.append(sentence_hash(s.text))
+                usable.append(
+                    s.kind == SentenceKind.BODY and len(s.text.split()) >= candidates.min_words
+                )
+    else:
+        segs = []
+        n_per_doc = []
+        tokens = []
+        for d in docs:
+            folded = fold(d.text)  # once per document: tokens and sentence hashes share it
+            tokens.append(WORD.findall(folded))
+            pieces = [p for p in _QUICK_SPLIT.split(folded) if p]
+            n_per_doc.append(len(pieces))
+            for p in pieces:
+                digest = hashlib.blake2b(p.encode("utf-8"), digest_size=8).digest()
+                hashes.append(int.from_bytes(digest, "little", signed=True))
+                usable.append(p.count(" ") + 1 >= candidates.min_words)
+        sigs = token_signatures(tokens, minhash)
+        counts = np.array(n_per_doc, dtype=np.int64)
+    return PreparedBatch(
+        segs,
+        sigs,
+        counts,
+        np.array(hashes, dtype=np.int64),
+        np.array(usable, dtype=bool),
+    )
+
+
+def embed_batch(segs: Sequence[Segmented], embedder: Embedder) -> npt.NDArray[np.float16]:
+    """Unit sentence vectors of a batch, in document then sentence order, as float16."""
+    texts = [s.text for seg in segs for s in seg.sentences]
+    return embedder.encode(texts).astype(np.float16)
+
+
+@dataclass(frozen=True)
+class PrepareSpec:
+    """What the per-document stage needs (small and picklable, for worker processes).
+
+    Attributes:
+        minhash: Signature parameters.
+        candidates: Sentence-signal limits (``min_words``).
+        model: Embedding model name, or None for lexical-only runs (no vectors, no segmenting).
+    """
+
+    minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    candidates: CandidateConfig = field(default_factory=CandidateConfig)
+    model: str | None = "fast"
+
+    def key(self, batch_size: int) -> str:
+        """Digest of everything that changes a batch's arrays."""
+        parts = {
+            "format": CACHE_FORMAT,
+            "minhash": asdict(self.minhash),
+            "min_words": self.candidates.min_words,
+            "model": self.model,
+            "batch_size": batch_size,
+        }
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def batch_digest(docs: Sequence[Document]) -> str:
+    """Digest of a batch's ids and texts: a cached batch is reused only for the same input."""
+    h = hashlib.blake2b(digest_size=16)
+    for d in docs:
+        h.update(d.id.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+        h.update(d.text.encode("utf-8", "surrogatepass"))
+        h.update(b"\x01")
+    return h.hexdigest()
+
+
+def prepare_arrays(
+    docs: Sequence[Document], spec: PrepareSpec, embedder: Embedder | None
+) -> tuple[PreparedBatch, dict[str, float]]:
+    """One batch's arrays (no ``Segmented`` kept) and the seconds spent on each part."""
+    t0 = time.perf_counter()
+    prep = prepare_batch(docs, spec.minhash, spec.candidates, segmented=embedder is not None)
+    seconds = {"segment, fingerprint": time.perf_counter() - t0}
+    if embedder is not None:
+        t0 = time.perf_counter()
+        prep.vectors = embed_batch(prep.segs, embedder)
+        seconds["embed"] = time.perf_counter() - t0
+    prep.segs = []
+    return prep, seconds
+
+
+class BatchCache:
+    """Finished batches under ``root``: ``batch-000012.npz`` files and a manifest.
+
+    A manifest made with other settings empties the folder (its batches cannot be reused).
+    """
+
+    def __init__(self, root: str | Path, key: str) -> None:
+        self.root = Path(root)
+        self.key = key
+        manifest = self.root / "manifest.json"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            if (
+                manifest.exists()
+                and json.loads(manifest.read_text(encoding="utf-8")).get("key") != key
+            ):
+                shutil.rmtree(self.root)
+                self.root.mkdir(parents=True)
+            if not manifest.exists():
+                tmp = manifest.with_name("manifest.json.tmp")
+                tmp.write_text(json.dumps({"format": CACHE_FORMAT, "key": key}), encoding="utf-8")
+                os.replace(tmp, manifest)
+        except (OSError, ValueError) as exc:
+            raise InputError(
+                f"cannot use work directory {self.root}: {exc}; pass another --work-dir"
+            ) from None
+
+    def _path(self, k: int) -> Path:
+        return self.root / f"batch-{k:06d}.npz"
+
+    def load(self, k: int, digest: str) -> PreparedBatch | None:
+        """Batch ``k`` if it was saved for the same documents, else None."""
+        path = self._path(k)
+        if not path.exists():
+            return None
+        try:
+            with np.load(path) as z:
+                if str(z["digest"]) != digest:
+                    return None
+                vectors = z["vectors"] if "vectors" in z.files else None
+                return PreparedBatch([], z["sigs"], z["counts"], z["hashes"], z["usable"], vectors)
+        except (OSError, ValueError, KeyError, EOFError):
+            return None  # a damaged file is recomputed
+
+    def save(self, k: int, digest: str, prep: PreparedBatch) -> None:
+        arrays = {
+            "digest": np.array(digest),
+            "sigs": prep.sigs,
+            "counts": prep.counts,
+            "hashes": prep.hashes,
+            "usable": prep.usable,
+        }
+        if prep.vectors is not None:
+            arrays["vectors"] = prep.vectors
+        path = self._path(k)
+        tmp = path.with_name(path.name + ".tmp")
+        with tmp.open("wb") as f:
+            np.savez(f, allow_pickle=False, **arrays)
+        os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------ worker processes
+_WORKER_EMBEDDER: Embedder | None = None
+
+
+def _init_worker(model: str | None, threads: int) -> None:
+    """Load the model once per worker; keep each worker's native thread pools small."""
+    global _WORKER_EMBEDDER
+    os.environ["RAYON_RS_NUM_CPUS"] = str(threads)  # the tokenizers library's pool
+    os.environ["TOKENIZERS_PARALLELISM"] = "true" if threads > 1 else "false"
+    if model is None:
+        return
+    from retold.models import get_embedder
+
+    if model == "accurate":
+        import torch
+
+        torch.set_num_threads(threads)
+    _WORKER_EMBEDDER = get_embedder(model)
+
+
+def _work(
+    k: int,
+    docs: list[Document],
+    digest: str,
+    spec: PrepareSpec,
+    cache: tuple[str, str] | None,
+) -> tuple[PreparedBatch, dict[str, float]]:
+    prep, seconds = prepare_arrays(docs, spec, _WORKER_EMBEDDER)
+    if cache is not None:
+        BatchCache(*cache).save(k, digest, prep)
+    return prep, seconds
+
+
+def default_workers() -> int:
+    """CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class PrepareStats:
+    """What the stage did: batches computed or loaded, seconds per part summed over workers."""
+
+    computed: int = 0
+    loaded: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def add(self, seconds: dict[str, float]) -> None:
+        for name, s in seconds.items():
+            self.seconds[name] += s
+
+
+def prepare_all(
+    batches: Iterable[list[Document]],
+    spec: PrepareSpec,
+    *,
+    workers: int = 1,
+    cache: BatchCache | None = None,
+    stats: PrepareStats | None = None,
+) -> Iterator[tuple[list[Document], PreparedBatch]]:
+    """Each batch with its arrays, in input order.
+
+    Args:
+        batches: The corpus, batch by batch (batch ``k`` is cached as ``k``).
+        spec: What to compute.
+        workers: Processes to compute in; 1 (or a single batch) computes here.
+        cache: Where finished batches are saved and looked up.
+        stats: Filled with counts and seconds.
+    """
+    st = stats if stats is not None else PrepareStats()
+    it = iter(batches)
+    head = [b for b in (next(it, None), next(it, None)) if b is not None]
+    source = enumerate(chain(head, it))
+    cache_args = None if cache is None else (str(cache.root), cache.key)
+    if workers <= 1 or len(head) < 2:
+        embedder = None
+        if spec.model is not None:
+            from retold.models import get_embedder
+
+            embedder = get_embedder(spec.model)
+        for k, docs in source:
+            digest = batch_digest(docs)
+            prep = cache.load(k, digest) if cache is not None else None
+            if prep is not None:
+                st.loaded += 1
+            else:
+                prep, seconds = prepare_arrays(docs, spec, embedder)
+                st.computed += 1
+                st.add(seconds)
+                if cache is not None:
+                    cache.save(k, digest, prep)
+            yield docs, prep
+        return
+
+    import multiprocessing
+
+    threads = max(1, default_workers() // workers)
+    pending: list[tuple[list[Document], PreparedBatch | Future[tuple[PreparedBatch, dict]]]] = []
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(spec.model, threads),
+    ) as pool:
+        try:
+            for k, docs in source:
+                digest = batch_digest(docs)
+                prep = cache.load(k, digest) if cache is not None else None
+                if prep is not None:
+                    st.loaded += 1
+                    pending.append((docs, prep))
+                else:
+                    pending.append((docs, pool.submit(_work, k, docs, digest, spec, cache_args)))
+                while len(pending) > 2 * workers:
+                    yield _collect(pending.pop(0), st)
+            while pending:
+                yield _collect(pending.pop(0), st)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _collect(
+    item: tuple[list[Document], PreparedBatch | Future[tuple[PreparedBatch, dict]]],
+    st: PrepareStats,
+) -> tuple[list[Document], PreparedBatch]:
+    docs, value = item
+    if isinstance(value, PreparedBatch):
+        return docs, value
+    prep, seconds = value.result()
+    st.computed += 1
+    st.add(seconds)
+    return docs, prep
