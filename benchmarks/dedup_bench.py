@@ -29,7 +29,7 @@ from pathlib import Path
 
 from retold.documents import Document
 from retold.engines.local import DedupConfig, DedupResult, run_dedup
-from retold.engines.prepare import default_workers
+from retold.engines.workers import default_workers
 from retold.normalize import fold, words
 from retold.readers import SkipLog, read_corpus
 
@@ -166,6 +166,18 @@ def background(model: dict[str, list[str]], n: int, rng: random.Random) -> list[
     return out
 
 
+def cached_background(bbc: list[Document], n: int, seed: int, rng: random.Random) -> list[Document]:
+    """``background`` documents, cached in /tmp (generating 100k takes minutes)."""
+    cache = Path(f"/tmp/retold-bench-background-{n}-{seed}.jsonl")
+    if cache.exists():
+        return [Document(**json.loads(line)) for line in cache.open(encoding="utf-8")]
+    bg = background(bigram_model(bbc), n, rng)
+    with cache.open("w", encoding="utf-8") as f:
+        for d in bg:
+            f.write(json.dumps(d.to_dict()) + "\n")
+    return bg
+
+
 def datasketch_pairs(
     docs: list[Document], threshold: float
 ) -> tuple[set[tuple[int, int]], float, float]:
@@ -196,14 +208,7 @@ def run_planted(args: argparse.Namespace) -> None:
     planted, gold = planted_docs(rng)
     t = time.perf_counter()
     n_bg = max(0, args.docs - len(bbc) - len(planted))
-    cache = Path(f"/tmp/retold-bench-background-{n_bg}-{args.seed}.jsonl")
-    if cache.exists():  # generating 100k background documents takes minutes
-        bg = [Document(**json.loads(line)) for line in cache.open(encoding="utf-8")]
-    else:
-        bg = background(bigram_model(bbc), n_bg, rng)
-        with cache.open("w", encoding="utf-8") as f:
-            for d in bg:
-                f.write(json.dumps(d.to_dict()) + "\n")
+    bg = cached_background(bbc, n_bg, args.seed, rng)
     docs = bbc + planted + bg
     random.Random(args.seed + 1).shuffle(docs)
     print(

@@ -21,9 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from dedup_bench import background, bbc_docs, bigram_model, planted_docs
+from dedup_bench import bbc_docs, cached_background, planted_docs
 
 from retold.compare import Comparer
+from retold.engines.workers import default_workers
 from retold.index import IndexStore, find_sources
 
 
@@ -32,24 +33,23 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--index", default="/tmp/retold-find-bench")
     ap.add_argument("--queries", type=int, default=50)
+    ap.add_argument("--workers", type=int, default=default_workers())
     args = ap.parse_args()
     rng = random.Random(0)
     bbc = bbc_docs()
     planted, gold = planted_docs(rng)
     n_bg = max(0, args.docs - len(bbc) - len(planted))
-    docs = (
-        bbc + [d for d in planted if d.id.endswith("a")] + background(bigram_model(bbc), n_bg, rng)
-    )
+    docs = bbc + [d for d in planted if d.id.endswith("a")] + cached_background(bbc, n_bg, 0, rng)
     rng.shuffle(docs)
     extra = max(1, len(docs) // 10)
     first = docs[:-extra]
     shutil.rmtree(args.index, ignore_errors=True)
     with IndexStore.open(args.index, create=True) as ix:
         t = time.perf_counter()
-        ix.add(first)
+        ix.add(first, workers=args.workers)
         t1 = time.perf_counter() - t
         t = time.perf_counter()
-        rep = ix.add(docs)  # everything again: only the last tenth is new
+        rep = ix.add(docs, workers=args.workers)  # everything again: only the last tenth is new
         t2 = time.perf_counter() - t
         print(f"index add {len(first)} docs: {t1:.1f} s ({len(first) / t1:,.0f} docs/s)")
         print(

@@ -80,3 +80,18 @@ def test_records_follow_the_format(full, tmp_path: Path) -> None:  # type: ignor
     assert table.num_rows == sum(r["size"] for r in full.records)
     row = table.slice(1, 1).to_pylist()[0]
     assert row["role"] == "copy" and isinstance(json.loads(row["links"]), list)
+
+
+@pytest.mark.parametrize("lexical", [False, True])
+def test_two_worker_processes_give_the_same_clusters(
+    full, lexical: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import retold.engines.local as local
+
+    monkeypatch.setattr(local, "PARALLEL_VERIFY_MIN", 1)  # verify in the workers too
+    cfg = DedupConfig(batch_size=8, lexical_only=lexical)
+    one = full if not lexical else run_dedup(read_corpus(DEMO), cfg)
+    two = run_dedup(read_corpus(DEMO), cfg, workers=2)
+    assert two.stats["workers"] == 2
+    assert json.dumps(two.records) == json.dumps(one.records)
+    assert two.candidates == one.candidates

@@ -83,7 +83,7 @@ def run_engine(
         import shutil
 
         from retold.engines.local import run_dedup
-        from retold.engines.prepare import default_workers
+        from retold.engines.workers import default_workers
 
         docs: Iterable[Any]
         if documents is None:

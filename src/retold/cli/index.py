@@ -56,7 +56,7 @@ def add(corpus: Path, index_dir: Path, model: str, num_cpus: int | None, quiet: 
     from rich.console import Console
 
     from retold.cli.progress import WarningSkips, opened, progress_for
-    from retold.engines.prepare import default_workers
+    from retold.engines.workers import default_workers
     from retold.index import IndexConfig, IndexStore
     from retold.readers import read_corpus
 

@@ -12,8 +12,9 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Sequence as SequenceABC
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,49 @@ def find_candidates(
     if vectors is not None:
         semantic_candidates(vectors, offsets, usable, out, config)
     return out
+
+
+PARALLEL_VERIFY_MIN = 512  # fewer pairs are verified in-process: starting workers costs seconds
+
+
+def verify_in_workers(
+    pairs: Sequence[tuple[int, int]],
+    docs: Sequence[Document],
+    vectors: npt.NDArray[np.float16] | None,
+    offsets: npt.NDArray[np.int64],
+    workers: int,
+    model: str | None,
+    chunk: int = 64,
+) -> Iterator[Edge]:
+    """``verify`` in worker processes, ``chunk`` pairs a task; edges come back in pair order."""
+    from retold.engines.workers import spawn_pool
+
+    def task(part: Sequence[tuple[int, int]]) -> tuple[Any, ...]:
+        need = sorted({p for pair in part for p in pair})
+        vecs = {p: None if vectors is None else vectors[offsets[p] : offsets[p + 1]] for p in need}
+        return list(part), {p: docs[p] for p in need}, vecs
+
+    with spawn_pool(workers, model) as pool:
+        pending: list[Future[list[Edge]]] = []
+        for s in range(0, len(pairs), chunk):
+            pending.append(pool.submit(_verify_chunk, *task(pairs[s : s + chunk])))
+            while len(pending) > 4 * workers:
+                yield from pending.pop(0).result()
+        while pending:
+            yield from pending.pop(0).result()
+
+
+def _verify_chunk(
+    pairs: list[tuple[int, int]],
+    docs: dict[int, Document],
+    vecs: dict[int, npt.NDArray[np.float16] | None],
+) -> list[Edge]:
+    """One verification task in a worker process."""
+    from retold.engines.workers import worker_comparer
+
+    segs = {p: segment(d) for p, d in docs.items()}
+    v32 = {p: None if v is None else v.astype(np.float32) for p, v in vecs.items()}
+    return list(verify(pairs, segs, worker_comparer(), v32.get))  # type: ignore[arg-type]
 
 
 def save_candidates(path: Path, corpus_key: str, cfg: DedupConfig, cands: Candidates) -> None:
@@ -272,8 +316,14 @@ def run_dedup(
 
     t0 = time.perf_counter()
     edges: list[Edge] = []
+    pairs = [(c.a, c.b) for c in cands]
     with prog.task("verify", len(cands)) as t:
-        for e in verify(((c.a, c.b) for c in cands), segs, verifier, vectors_of):
+        if comparer is None and workers > 1 and len(pairs) >= PARALLEL_VERIFY_MIN:
+            model = None if cfg.lexical_only else cfg.model
+            found = verify_in_workers(pairs, docs, vectors, offsets, workers, model)
+        else:
+            found = verify(pairs, segs, verifier, vectors_of)
+        for e in found:
             edges.append(e)
             t.advance(1)
     seconds["verify"] = time.perf_counter() - t0

@@ -16,7 +16,7 @@ import shutil
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -233,26 +233,6 @@ class BatchCache:
         os.replace(tmp, path)
 
 
-# ------------------------------------------------------------------ worker processes
-_WORKER_EMBEDDER: Embedder | None = None
-
-
-def _init_worker(model: str | None, threads: int) -> None:
-    """Load the model once per worker; keep each worker's native thread pools small."""
-    global _WORKER_EMBEDDER
-    os.environ["RAYON_RS_NUM_CPUS"] = str(threads)  # the tokenizers library's pool
-    os.environ["TOKENIZERS_PARALLELISM"] = "true" if threads > 1 else "false"
-    if model is None:
-        return
-    from retold.models import get_embedder
-
-    if model == "accurate":
-        import torch
-
-        torch.set_num_threads(threads)
-    _WORKER_EMBEDDER = get_embedder(model)
-
-
 def _work(
     k: int,
     docs: list[Document],
@@ -260,18 +240,13 @@ def _work(
     spec: PrepareSpec,
     cache: tuple[str, str] | None,
 ) -> tuple[PreparedBatch, dict[str, float]]:
-    prep, seconds = prepare_arrays(docs, spec, _WORKER_EMBEDDER)
+    """One batch in a worker process (``retold.engines.workers``), saved when caching."""
+    from retold.engines.workers import worker_embedder
+
+    prep, seconds = prepare_arrays(docs, spec, worker_embedder())
     if cache is not None:
         BatchCache(*cache).save(k, digest, prep)
     return prep, seconds
-
-
-def default_workers() -> int:
-    """CPUs this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 @dataclass
@@ -329,32 +304,22 @@ def prepare_all(
             yield docs, prep
         return
 
-    import multiprocessing
+    from retold.engines.workers import spawn_pool
 
-    threads = max(1, default_workers() // workers)
     pending: list[tuple[list[Document], PreparedBatch | Future[tuple[PreparedBatch, dict]]]] = []
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(spec.model, threads),
-    ) as pool:
-        try:
-            for k, docs in source:
-                digest = batch_digest(docs)
-                prep = cache.load(k, digest) if cache is not None else None
-                if prep is not None:
-                    st.loaded += 1
-                    pending.append((docs, prep))
-                else:
-                    pending.append((docs, pool.submit(_work, k, docs, digest, spec, cache_args)))
-                while len(pending) > 2 * workers:
-                    yield _collect(pending.pop(0), st)
-            while pending:
+    with spawn_pool(workers, spec.model) as pool:
+        for k, docs in source:
+            digest = batch_digest(docs)
+            prep = cache.load(k, digest) if cache is not None else None
+            if prep is not None:
+                st.loaded += 1
+                pending.append((docs, prep))
+            else:
+                pending.append((docs, pool.submit(_work, k, docs, digest, spec, cache_args)))
+            while len(pending) > 2 * workers:
                 yield _collect(pending.pop(0), st)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+        while pending:
+            yield _collect(pending.pop(0), st)
 
 
 def _collect(

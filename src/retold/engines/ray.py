@@ -54,6 +54,8 @@ from retold.errors import ConfigError, MissingDependencyError
 STAGES = ("1-documents", "2-prepare", "3-embed", "4-candidates", "5-verify", "6-components",
           "7-clusters")  # fmt: skip
 PAIRS_PER_PART = 2048
+# part of every stage fingerprint: work directories of another layout are not reused
+STAGES_FORMAT = "retold.ray-stages/2"
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,7 @@ def run_ray_dedup(
         cfg = config.dedup
         store = Store(config.work_dir)
         url = config.work_dir
-        run = _Run(store, fingerprint_of(_corpus_signature(corpus)))
+        run = _Run(store, fingerprint_of(STAGES_FORMAT, _corpus_signature(corpus)))
         pool = ray.data.ActorPoolStrategy(min_size=1, max_size=config.workers)
         actor_opts: dict[str, Any] = {"compute": pool, "num_cpus": config.actor_cpus}
 

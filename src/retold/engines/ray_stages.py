@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import pickle
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,13 +15,13 @@ import pyarrow as pa
 
 from retold.candidates import _bucket_pairs, close_sentence_pairs, doc_vectors
 from retold.cluster import build_clusters, cluster_record
-from retold.documents import Comparison
+from retold.documents import Comparison, Segmented
 from retold.engines.local import DedupConfig
 from retold.engines.prepare import embed_batch, prepare_batch
 from retold.engines.ray_store import Shards, Store, documents_of, part_name
 from retold.fingerprints import band_keys
 from retold.segment import segment
-from retold.verify import LexicalComparer, PairComparer, verify
+from retold.verify import Edge, LexicalComparer, PairComparer, verify
 
 
 def _verifier(cfg: DedupConfig) -> PairComparer:
@@ -206,15 +207,20 @@ class VerifyPart:
             t = store.read_table("4-candidates", part_name(k)).to_pydict()
             pairs = list(zip(t["a"], t["b"], strict=True))
             segs = _SegView(self.shards)
-            rows: dict[str, list[Any]] = {"i": [], "j": [], "reuse": [], "verdict": []}
+            rows: dict[str, list[Any]] = {
+                "i": [], "j": [], "reuse": [], "verdict": [], "comparison": []
+            }  # fmt: skip
             for e in verify(pairs, segs, self.comparer, self.shards.vectors):  # type: ignore[arg-type]
+                reuse = e.comparison.verdict.is_reuse
                 rows["i"].append(e.i)
                 rows["j"].append(e.j)
-                rows["reuse"].append(e.comparison.verdict.is_reuse)
+                rows["reuse"].append(reuse)
                 rows["verdict"].append(str(e.comparison.verdict))
+                # kept for the cluster stage, which would otherwise compare the pair again
+                rows["comparison"].append(pickle.dumps(e.comparison) if reuse else None)
             schema = pa.schema(
                 [("i", pa.int64()), ("j", pa.int64()), ("reuse", pa.bool_()),
-                 ("verdict", pa.string())]
+                 ("verdict", pa.string()), ("comparison", pa.binary())]
             )  # fmt: skip
             store.write_table(pa.Table.from_pydict(rows, schema=schema), "5-verify", part_name(k))
         return {"part": batch["part"]}
@@ -247,29 +253,43 @@ class ClusterComponents:
             return out
         order = np.lexsort([batch["j"], batch["i"], batch["label"]])
         label, ii, jj = batch["label"][order], batch["i"][order], batch["j"][order]
+        blobs = [batch["comparison"][k] for k in order.tolist()]
         starts = np.flatnonzero(np.concatenate(([True], label[1:] != label[:-1])))
         ends = np.append(starts[1:], len(label))
         for s, e in zip(starts.tolist(), ends.tolist(), strict=False):
-            rec = self._component(ii[s:e].tolist(), jj[s:e].tolist())
+            rec = self._component(ii[s:e].tolist(), jj[s:e].tolist(), blobs[s:e])
             if rec is not None:
                 out["size"].append(rec["size"])
                 out["source"].append(rec["source"])
                 out["record"].append(json.dumps(rec, ensure_ascii=False))
         return out
 
-    def _component(self, ii: list[int], jj: list[int]) -> dict[str, Any] | None:
+    def _component(
+        self, ii: list[int], jj: list[int], blobs: list[bytes | None]
+    ) -> dict[str, Any] | None:
         members = sorted(set(ii) | set(jj))
         local = {p: k for k, p in enumerate(members)}
         docs = [self.shards.doc(p) for p in members]
-        segs = [self.shards.seg(p) for p in members]
-        vecs = [self.shards.vectors(p) for p in members]
-        pairs = sorted({(local[i], local[j]) for i, j in zip(ii, jj, strict=True)})
-        edges = list(verify(pairs, segs, self.comparer, lambda k: vecs[k]))
+
+        def seg(k: int) -> Segmented:
+            return self.shards.seg(members[k])  # segmented on first use, then cached
+
+        def vec(k: int) -> Any:
+            return self.shards.vectors(members[k])
 
         def compare(i: int, j: int) -> Comparison | None:
-            if not segs[i].sentences or not segs[j].sentences:
+            if not seg(i).sentences or not seg(j).sentences:
                 return None
-            return self.comparer.compare_segmented(segs[i], segs[j], vecs[i], vecs[j])
+            return self.comparer.compare_segmented(seg(i), seg(j), vec(i), vec(j))
+
+        # reuse edges come with their comparison (written by VerifyPart); the others are
+        # compared again, in the orientation they were verified in, as the local engine has them
+        edges: list[Edge] = []
+        for i, j, blob in sorted(zip(ii, jj, blobs, strict=True), key=lambda r: r[:2]):
+            a, b = local[i], local[j]
+            c = pickle.loads(blob) if blob is not None else compare(a, b)
+            if c is not None:
+                edges.append(Edge(a, b, c))
 
         clusters = build_clusters(len(members), edges, docs, compare)
         if not clusters:
@@ -284,10 +304,11 @@ def edges_in_components(labels: Any) -> Callable[[dict[str, Any]], Any]:
         i, j = batch["i"].astype(np.int64), batch["j"].astype(np.int64)
         if len(nodes) == 0 or len(i) == 0:
             z = np.zeros(0, np.int64)
-            return {"label": z, "i": z, "j": z}
+            return {"label": z, "i": z, "j": z, "comparison": np.array([], dtype=object)}
         li = np.searchsorted(nodes, i).clip(0, len(nodes) - 1)
         lj = np.searchsorted(nodes, j).clip(0, len(nodes) - 1)
         keep = (nodes[li] == i) & (nodes[lj] == j) & (comp[li] == comp[lj])
-        return {"label": comp[li][keep], "i": i[keep], "j": j[keep]}
+        blobs = np.asarray(batch["comparison"], dtype=object)
+        return {"label": comp[li][keep], "i": i[keep], "j": j[keep], "comparison": blobs[keep]}
 
     return fn
