@@ -27,6 +27,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from retold.bench.memory import PeakMemory
 from retold.documents import Document
 from retold.engines.local import DedupConfig, DedupResult, run_dedup
 from retold.engines.workers import default_workers
@@ -220,9 +221,13 @@ def run_planted(args: argparse.Namespace) -> None:
     ref_pairs: set[tuple[str, str]] = set()
     for lexical in modes:
         t, c = time.perf_counter(), cpu_seconds()
-        result = run_dedup(
-            docs, DedupConfig(lexical_only=lexical), workers=args.workers, work_dir=args.work_dir
-        )
+        with PeakMemory(interval=0.2, children=True) as mem:
+            result = run_dedup(
+                docs,
+                DedupConfig(lexical_only=lexical),
+                workers=args.workers,
+                work_dir=args.work_dir,
+            )
         wall, cpu = time.perf_counter() - t, cpu_seconds() - c
         where = members(result)
         found = sum(1 for a, b in gold if a in where and where.get(a) == where.get(b))
@@ -239,8 +244,8 @@ def run_planted(args: argparse.Namespace) -> None:
         name = "lexical-only" if lexical else "full"
         print(
             f"\n[{name}] {len(docs)} docs in {wall:.1f} s wall, {cpu:.1f} s CPU (workers included)"
-            f" ({len(docs) / wall:,.0f} docs/s);"
-            f" peak RSS so far {peak_rss_mb():.0f} MB"
+            f" ({len(docs) / wall:,.0f} docs/s); peak RSS of the main process and its workers"
+            f" together {mem.peak_mb:.0f} MB"
         )
         print(json.dumps(result.stats))
         print(f"[{name}] planted rewrites found: {found}/{len(gold)} = {found / len(gold):.3f}")
@@ -289,11 +294,7 @@ def run_planted(args: argparse.Namespace) -> None:
                 f"retold lexical-only / datasketch throughput: {ds_wall / lex_wall:.2f}x wall,"
                 f" {ds_cpu / lex_cpu:.2f}x CPU"
             )
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(
-        f"\npeak RSS {peak_rss_mb():.0f} MB in the main process, {child:.0f} MB in the largest"
-        f" worker process ({args.workers} workers)"
-    )
+    print(f"\npeak RSS of the main process {peak_rss_mb():.0f} MB")
 
 
 def main() -> None:

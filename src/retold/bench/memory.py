@@ -7,17 +7,20 @@ back to ``resource.getrusage`` (the process's lifetime peak, so only growth is s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 from types import TracebackType
 
 
-def _rss_reader() -> tuple[object, bool]:
+def _rss_reader(children: bool = False) -> tuple[object, bool]:
     try:
         import psutil
 
         proc = psutil.Process(os.getpid())
+        if children:
+            return (lambda: _tree_rss(proc)), True
         return (lambda: proc.memory_info().rss), True
     except ImportError:
         import resource
@@ -26,8 +29,22 @@ def _rss_reader() -> tuple[object, bool]:
         return (lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024), False
 
 
+def _tree_rss(proc: object) -> int:
+    """RSS of a process and its children (shared pages count once per process: an upper
+    bound on what the tree holds)."""
+    import psutil
+
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:  # type: ignore[attr-defined]
+        with contextlib.suppress(psutil.Error):  # a worker that just exited
+            total += p.memory_info().rss
+    return total
+
+
 class PeakMemory:
     """Context manager measuring wall time, RSS at start and peak RSS during the block.
+
+    With ``children=True`` the RSS of worker processes is added to the process's own.
 
     Example:
         >>> with PeakMemory() as m:
@@ -36,9 +53,9 @@ class PeakMemory:
         (True, True)
     """
 
-    def __init__(self, interval: float = 0.005) -> None:
+    def __init__(self, interval: float = 0.005, children: bool = False) -> None:
         self.interval = interval
-        read, self.sampled = _rss_reader()
+        read, self.sampled = _rss_reader(children)
         self._read = read
         self.start_bytes = self.peak_bytes = 0
         self.seconds = 0.0

@@ -67,6 +67,7 @@ def command(
     Example:
       retold dedup articles/ -o clusters.jsonl
       retold dedup articles.jsonl -o clusters.parquet --format parquet --lexical-only
+      retold dedup crawl.jsonl -o clusters.jsonl --work-dir work/   # rerun to resume
       retold dedup articles.jsonl -o clusters.jsonl --engine ray --address auto
     """
     from retold.cli.engine_options import run_engine

@@ -1,8 +1,11 @@
 """Engines run the same stage functions; they differ only in where the work happens.
 
-``local`` runs every stage in this process. Stages are pure functions over typed batches
-(``retold.engines.local.prepare_batch``, ``embed_batch``, ``find_candidates``, ``verify``,
-``build_clusters``), so another engine can schedule them elsewhere without changing results.
+``local`` runs every stage on this machine (worker processes for the per-document stage and
+verification); ``ray`` runs them on a Ray cluster. Stages are pure functions over typed
+batches (``retold.engines.prepare.prepare_batch``, ``embed_batch``,
+``retold.engines.local.find_candidates``, ``retold.verify.verify``,
+``retold.cluster.build_clusters``), so an engine can schedule them anywhere without changing
+results.
 """
 
 from __future__ import annotations

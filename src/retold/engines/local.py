@@ -1,8 +1,10 @@
-"""The in-process engine: read, segment, fingerprint, embed, find candidates, verify, cluster.
+"""The local engine: read, segment, fingerprint, embed, find candidates, verify, cluster.
 
 Every stage is a pure function over a typed batch; ``run_dedup`` only chains them and reports
-progress. Sentence vectors are computed once per document (float16 to halve memory) and
-reused both for semantic candidates and for verification, so no pair is embedded twice.
+progress. The per-document stage and verification can run in worker processes of this
+machine (``retold.engines.workers``); the rest runs in this process. Sentence vectors are
+computed once per document (float16 to halve memory) and reused both for semantic candidates
+and for verification, so no pair is embedded twice.
 """
 
 from __future__ import annotations

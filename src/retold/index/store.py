@@ -54,6 +54,9 @@ CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
 """
 
 
+EXACT_SEARCH_LIMIT = 1_000_000  # document vectors searched exactly by find
+
+
 @dataclass(frozen=True)
 class IndexConfig:
     """Parameters fixed when an index is created (stored in it, read back on open).
@@ -434,10 +437,20 @@ class IndexStore:
         return dict(self.conn.execute(q, hs).fetchall())
 
     def neighbours(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
+        """The ``k`` stored documents nearest to ``vector``, with their cosine.
+
+        Exact (a SIMD scan, ~11 ms at 100,000 documents) up to ``EXACT_SEARCH_LIMIT`` vectors:
+        at that size, with the HNSW graph's answers ``find`` ranked the source first for only
+        33 of 50 planted rewrites (50 of 50 exact). Above the limit the graph answers, with a
+        wider search than usearch's default.
+        """
         index = self.vectors()
         if len(index) == 0:
             return []
-        m = index.search(vector, min(k, len(index)))
+        exact = len(index) <= EXACT_SEARCH_LIMIT
+        if not exact:
+            index.expansion_search = max(index.expansion_search, 256)
+        m = index.search(vector, min(k, len(index)), exact=exact)
         return [(int(key), 1.0 - float(d)) for key, d in zip(m.keys, m.distances, strict=True)]
 
 
