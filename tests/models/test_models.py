@@ -51,3 +51,34 @@ def test_accurate_model_loads_offline(no_network: None) -> None:
 def test_unknown_model_name() -> None:
     with pytest.raises(ConfigError, match="unknown model 'huge': choose one of fast, accurate"):
         get_embedder("huge")
+
+
+def test_fast_model_gives_the_same_vectors_in_small_and_large_batches() -> None:
+    import numpy as np
+
+    from retold.models.fast import SPARSE_MIN, WordLlamaEmbedder
+
+    words = [
+        "harbour",
+        "council",
+        "tram",
+        "budget",
+        "river",
+        "bridge",
+        "school",
+        "farm",
+        "market",
+        "storm",
+        "police",
+    ]
+    texts = [
+        " ".join(words[(k * 7 + i) % len(words)] for i in range(3 + k % 9)) for k in range(700)
+    ]
+    texts += ["", "   ", "Ünïcødé “quotes” — 1,200 people", "x" * 5000]
+    assert len(texts) >= SPARSE_MIN
+    model = WordLlamaEmbedder()
+    large = model.encode(texts)  # one sparse product
+    small = np.concatenate([model.encode(texts[s : s + 50]) for s in range(0, len(texts), 50)])
+    assert np.array_equal(large, small)
+    norms = np.linalg.norm(large[:700], axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-5)
