@@ -2,6 +2,7 @@
 
 Usage:
     python benchmarks/find_bench.py --docs 10000 --index /tmp/retold-find-bench
+    python benchmarks/find_bench.py --docs 10000 --index /tmp/retold-find-bench --queries-only
 
 The corpus is the planted one of ``dedup_bench.py`` (BBC, MSRP rewrite pairs, background).
 All documents except the rewrite sides (``msrp/*b``) are indexed; each rewrite is then looked
@@ -24,8 +25,27 @@ sys.path.insert(0, str(Path(__file__).parent))
 from dedup_bench import bbc_docs, cached_background, planted_docs
 
 from retold.compare import Comparer
+from retold.documents import Document
 from retold.engines.workers import default_workers
 from retold.index import IndexStore, find_sources
+
+
+def build(args: argparse.Namespace, first: list[Document], docs: list[Document]) -> None:
+    """Index all but the last tenth, then everything again (only the last tenth is new)."""
+    shutil.rmtree(args.index, ignore_errors=True)
+    with IndexStore.open(args.index, create=True) as ix:
+        t = time.perf_counter()
+        ix.add(first, workers=args.workers)
+        t1 = time.perf_counter() - t
+        t = time.perf_counter()
+        rep = ix.add(docs, workers=args.workers)
+        t2 = time.perf_counter() - t
+        print(f"index add {len(first)} docs: {t1:.1f} s ({len(first) / t1:,.0f} docs/s)")
+        print(
+            f"index add of all {len(docs)} again: {rep.added} added, {rep.unchanged} skipped,"
+            f" {t2:.1f} s"
+        )
+        print("info:", ix.info())
 
 
 def main() -> None:
@@ -34,6 +54,9 @@ def main() -> None:
     ap.add_argument("--index", default="/tmp/retold-find-bench")
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--workers", type=int, default=default_workers())
+    ap.add_argument(
+        "--queries-only", action="store_true", help="query an index built by an earlier run"
+    )
     args = ap.parse_args()
     rng = random.Random(0)
     bbc = bbc_docs()
@@ -42,21 +65,8 @@ def main() -> None:
     docs = bbc + [d for d in planted if d.id.endswith("a")] + cached_background(bbc, n_bg, 0, rng)
     rng.shuffle(docs)
     extra = max(1, len(docs) // 10)
-    first = docs[:-extra]
-    shutil.rmtree(args.index, ignore_errors=True)
-    with IndexStore.open(args.index, create=True) as ix:
-        t = time.perf_counter()
-        ix.add(first, workers=args.workers)
-        t1 = time.perf_counter() - t
-        t = time.perf_counter()
-        rep = ix.add(docs, workers=args.workers)  # everything again: only the last tenth is new
-        t2 = time.perf_counter() - t
-        print(f"index add {len(first)} docs: {t1:.1f} s ({len(first) / t1:,.0f} docs/s)")
-        print(
-            f"index add of all {len(docs)} again: {rep.added} added, {rep.unchanged} skipped,"
-            f" {t2:.1f} s"
-        )
-        print("info:", ix.info())
+    if not args.queries_only:
+        build(args, docs[:-extra], docs)
     size = sum(p.stat().st_size for p in Path(args.index).iterdir())
     print(f"index size on disk {size / 1e6:.0f} MB")
     by_id = {d.id: d for d in planted}

@@ -61,6 +61,26 @@ def test_add_is_incremental_and_reports_conflicts(tmp_path: Path) -> None:
         assert ix.document(3).text == docs[3].text  # the first text stays
 
 
+def test_two_workers_store_the_same_rows_and_catch_repeats_across_batches(tmp_path: Path) -> None:
+    docs = list(synth(90))  # type: ignore[operator]
+    repeat = [*docs, docs[5], Document(docs[7].id, "Another text under a taken id.")]
+    dumps = []
+    for workers in (1, 2):
+        with IndexStore.open(tmp_path / f"ix{workers}", create=True) as ix:
+            report = ix.add(repeat, batch_size=8, workers=workers)
+            assert (report.added, report.unchanged, report.conflicting) == (90, 1, 1)
+            c = ix.conn
+            dumps.append(
+                (
+                    c.execute("SELECT pos, id, hash, vec FROM docs ORDER BY pos").fetchall(),
+                    c.execute("SELECT * FROM sentences ORDER BY pos, idx").fetchall(),
+                    c.execute("SELECT * FROM sentence_vectors ORDER BY pos").fetchall(),
+                    c.execute("SELECT * FROM bands ORDER BY key, pos").fetchall(),
+                )
+            )
+    assert dumps[0] == dumps[1]
+
+
 def test_find_returns_the_source_and_not_the_query_itself(tmp_path: Path) -> None:
     docs = list(synth(30, seed=2))  # type: ignore[operator]
     with IndexStore.open(tmp_path / "ix", create=True) as ix:

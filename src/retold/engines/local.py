@@ -226,8 +226,9 @@ def run_dedup(
         config: Parameters; defaults find lexical and paraphrase reuse with the fast model.
         progress: Where to report progress (nothing by default).
         comparer: Verifier to use instead of the one the config implies (tests).
-        workers: Processes for the per-document stage (segment, fingerprint, embed); results
-            are the same for any number.
+        workers: Processes for the per-document stage (segment, fingerprint, embed) and, from
+            ``PARALLEL_VERIFY_MIN`` candidate pairs on, for verification; results are the
+            same for any number.
         work_dir: Where finished batches and the candidate pairs are saved; a rerun with the
             same folder, corpus and settings loads them instead of redoing them.
 
