@@ -298,9 +298,7 @@ def exact_neighbour_pairs(
     ends, others = np.concatenate([a, b]), np.concatenate([b, a])
     near = _rank_in_groups(ends, np.concatenate([v, v]), others) < k
     chosen = near[:m] | near[m:]
-    pairs = np.stack([a[chosen], b[chosen]], axis=1)
-    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
-    return [(int(x), int(y)) for x, y in pairs]
+    return _sorted_pairs(a[chosen], b[chosen])
 
 
 def _rank_in_groups(
@@ -341,7 +339,11 @@ def hnsw_neighbour_pairs(
     rows = np.repeat(np.arange(n), count)
     cols, d = keys.ravel(), dist.ravel()
     keep = (cols != rows) & (cols < n) & (1.0 - d >= min_cosine)
-    a, b = rows[keep], cols[keep].astype(np.int64)
+    return _sorted_pairs(rows[keep], cols[keep].astype(np.int64))
+
+
+def _sorted_pairs(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> list[Pair]:
+    """Distinct ``(low, high)`` pairs of positions, sorted."""
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     uniq = np.unique(np.stack([lo, hi], axis=1), axis=0) if len(lo) else np.zeros((0, 2), int)
     return [(int(x), int(y)) for x, y in uniq]

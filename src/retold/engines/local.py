@@ -38,7 +38,6 @@ from retold.engines.prepare import (
     BatchCache,
     PrepareSpec,
     PrepareStats,
-    batch_digest,
     prepare_all,
 )
 from retold.errors import ConfigError, InputError
@@ -260,7 +259,7 @@ def run_dedup(
             batches, spec, workers=workers, cache=cache, stats=prep_stats
         ):
             docs.extend(batch)
-            digests.update(batch_digest(batch).encode())
+            digests.update(prep.digest.encode())
             sigs.append(prep.sigs)
             counts.append(prep.counts)
             hashes.append(prep.hashes)

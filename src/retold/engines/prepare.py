@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -47,6 +48,8 @@ class PreparedBatch:
         hashes: Folded-text hash of every sentence, in document then sentence order.
         usable: Per sentence, whether it counts for sentence signals (body text, long enough).
         vectors: Unit sentence vectors as float16, when a model was given.
+        digest: ``batch_digest`` of the documents it was computed from (set by
+            ``prepare_all``; the key under which a work directory keeps it).
     """
 
     segs: list[Segmented]
@@ -55,6 +58,7 @@ class PreparedBatch:
     hashes: npt.NDArray[np.int64]
     usable: npt.NDArray[np.bool_]
     vectors: npt.NDArray[np.float16] | None = None
+    digest: str = ""
 
 
 def sentence_hash(text: str) -> int:
@@ -158,11 +162,12 @@ def batch_digest(docs: Sequence[Document]) -> str:
 
 
 def prepare_arrays(
-    docs: Sequence[Document], spec: PrepareSpec, embedder: Embedder | None
+    docs: Sequence[Document], digest: str, spec: PrepareSpec, embedder: Embedder | None
 ) -> tuple[PreparedBatch, dict[str, float]]:
     """One batch's arrays (no ``Segmented`` kept) and the seconds spent on each part."""
     t0 = time.perf_counter()
     prep = prepare_batch(docs, spec.minhash, spec.candidates, segmented=embedder is not None)
+    prep.digest = digest
     seconds = {"segment, fingerprint": time.perf_counter() - t0}
     if embedder is not None:
         t0 = time.perf_counter()
@@ -212,13 +217,15 @@ class BatchCache:
                 if str(z["digest"]) != digest:
                     return None
                 vectors = z["vectors"] if "vectors" in z.files else None
-                return PreparedBatch([], z["sigs"], z["counts"], z["hashes"], z["usable"], vectors)
+                return PreparedBatch(
+                    [], z["sigs"], z["counts"], z["hashes"], z["usable"], vectors, digest
+                )
         except (OSError, ValueError, KeyError, EOFError):
             return None  # a damaged file is recomputed
 
-    def save(self, k: int, digest: str, prep: PreparedBatch) -> None:
+    def save(self, k: int, prep: PreparedBatch) -> None:
         arrays = {
-            "digest": np.array(digest),
+            "digest": np.array(prep.digest),
             "sigs": prep.sigs,
             "counts": prep.counts,
             "hashes": prep.hashes,
@@ -238,14 +245,14 @@ def _work(
     docs: list[Document],
     digest: str,
     spec: PrepareSpec,
-    cache: tuple[str, str] | None,
+    cache: BatchCache | None,
 ) -> tuple[PreparedBatch, dict[str, float]]:
     """One batch in a worker process (``retold.engines.workers``), saved when caching."""
     from retold.engines.workers import worker_embedder
 
-    prep, seconds = prepare_arrays(docs, spec, worker_embedder())
+    prep, seconds = prepare_arrays(docs, digest, spec, worker_embedder())
     if cache is not None:
-        BatchCache(*cache).save(k, digest, prep)
+        cache.save(k, prep)
     return prep, seconds
 
 
@@ -283,7 +290,6 @@ def prepare_all(
     it = iter(batches)
     head = [b for b in (next(it, None), next(it, None)) if b is not None]
     source = enumerate(chain(head, it))
-    cache_args = None if cache is None else (str(cache.root), cache.key)
     if workers <= 1 or len(head) < 2:
         embedder = None
         if spec.model is not None:
@@ -296,18 +302,19 @@ def prepare_all(
             if prep is not None:
                 st.loaded += 1
             else:
-                prep, seconds = prepare_arrays(docs, spec, embedder)
+                prep, seconds = prepare_arrays(docs, digest, spec, embedder)
                 st.computed += 1
                 st.add(seconds)
                 if cache is not None:
-                    cache.save(k, digest, prep)
+                    cache.save(k, prep)
             yield docs, prep
         return
 
     from retold.engines.workers import spawn_pool
 
     pending: list[tuple[list[Document], PreparedBatch | Future[tuple[PreparedBatch, dict]]]] = []
-    with spawn_pool(workers, spec.model) as pool:
+    with ExitStack() as stack:
+        pool = None  # started for the first batch not in the cache: a full resume needs none
         for k, docs in source:
             digest = batch_digest(docs)
             prep = cache.load(k, digest) if cache is not None else None
@@ -315,7 +322,9 @@ def prepare_all(
                 st.loaded += 1
                 pending.append((docs, prep))
             else:
-                pending.append((docs, pool.submit(_work, k, docs, digest, spec, cache_args)))
+                if pool is None:
+                    pool = stack.enter_context(spawn_pool(workers, spec.model))
+                pending.append((docs, pool.submit(_work, k, docs, digest, spec, cache)))
             while len(pending) > 2 * workers:
                 yield _collect(pending.pop(0), st)
         while pending:

@@ -234,9 +234,13 @@ class IndexStore:
         return np.frombuffer(row[0], dtype=np.float16).reshape(-1, dim).astype(np.float32)
 
     def positions_of(self, ids: Sequence[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
+        return self._by_id("pos", ids)
+
+    def _by_id(self, column: str, ids: Sequence[str]) -> dict[str, Any]:
+        """``id -> column`` for the stored documents among ``ids`` (500 per query)."""
+        out: dict[str, Any] = {}
         for chunk in batched(ids, 500):
-            q = f"SELECT id, pos FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT id, {column} FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
             out.update(dict(self.conn.execute(q, chunk).fetchall()))
         return out
 
@@ -293,7 +297,7 @@ class IndexStore:
     ) -> list[Document]:
         """The documents of ``batch`` neither in the index nor in ``accepted`` (which they
         join); the others are counted."""
-        known = self._known_hashes([d.id for d in batch if d.id not in accepted])
+        known = self._by_id("hash", [d.id for d in batch if d.id not in accepted])
         fresh: list[Document] = []
         for d in batch:
             h = accepted.get(d.id) or known.get(d.id)
@@ -307,13 +311,6 @@ class IndexStore:
                 if on_skip is not None:
                     on_skip(d.id, "already in the index with a different text")
         return fresh
-
-    def _known_hashes(self, ids: list[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for chunk in batched(ids, 500):
-            q = f"SELECT id, hash FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
-            out.update(dict(self.conn.execute(q, chunk).fetchall()))
-        return out
 
     def _insert(self, docs: list[Document], prep: PreparedBatch) -> None:
         vectors = prep.vectors
