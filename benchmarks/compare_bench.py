@@ -65,7 +65,7 @@ def main() -> None:
     ap.add_argument("--no-accurate", action="store_true")
     args = ap.parse_args()
 
-    from retold.compare import Comparer
+    from retold.pair.compare import Comparer
 
     seed = args.shared / "eval" / "seed-pair"
     if seed.exists():

@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from dedup_bench import bbc_docs, cached_background, planted_docs
 
-from retold.compare import Comparer
 from retold.documents import Document
 from retold.engines.workers import default_workers
 from retold.index import IndexStore, find_sources
+from retold.pair.compare import Comparer
 
 
 def build(args: argparse.Namespace, first: list[Document], docs: list[Document]) -> None:

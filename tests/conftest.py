@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from retold.compare import Comparer
+from retold.pair.compare import Comparer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SPECTRUM = FIXTURES / "spectrum"

@@ -14,6 +14,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 # the module and the function share a name: bind the function after the submodule import
-from retold.compare import Comparer, compare
+from retold.pair.compare import Comparer, compare
 
 __all__ = ["Comparer", "__version__", "compare"]

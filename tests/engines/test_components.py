@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retold.cluster import UnionFind
+from retold.collection.cluster import UnionFind
 from retold.engines.components import (
     is_star_forest,
     large_star,

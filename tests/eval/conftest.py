@@ -29,6 +29,6 @@ class HashEmbedder:
 
 @pytest.fixture
 def comparer():  # type: ignore[no-untyped-def]
-    from retold.compare import Comparer
+    from retold.pair.compare import Comparer
 
     return Comparer(HashEmbedder())

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from retold.compare import Comparer
 from retold.documents import Document
 from retold.errors import IndexStateError
 from retold.index import IndexStore, find_sources
 from retold.index.store import DB_NAME
+from retold.pair.compare import Comparer
 
 SYNTH = textwrap.dedent(
     """

@@ -229,7 +229,7 @@ def test_comparisons_are_cached_and_bounded(store: MemoryStore) -> None:
     calls = []
 
     def fake(a, b):  # type: ignore[no-untyped-def]
-        from retold.compare import compare
+        from retold.pair.compare import compare
 
         calls.append((a.id, b.id))
         return compare(a, b)

@@ -134,25 +134,25 @@ def _segment(state: PipelineState) -> tuple[int, str, str]:
 
 
 def _minhash(state: PipelineState) -> tuple[int, str, str]:
-    from retold.fingerprints import MinHashConfig, signatures
+    from retold.collection.fingerprints import MinHashConfig, signatures
 
     state.signatures = signatures((d.text for d in state.documents), MinHashConfig())
     return len(state.documents), "docs", "rensa RMinHash over word 5-gram shingles, 128 perms"
 
 
 def _candidates(state: PipelineState) -> tuple[int, str, str]:
-    from retold.fingerprints import LSHConfig, band_keys
+    from retold.collection.fingerprints import LSHConfig, band_keys
 
     keys = band_keys(state.signatures, LSHConfig(threshold=0.5))
     try:
-        from retold.candidates import Candidates, lexical_candidates
+        from retold.collection.candidates import Candidates, lexical_candidates
     except ImportError:
         state.pairs = candidate_pairs(keys)
         how = "bench bucketing"
     else:
         found = lexical_candidates(keys, Candidates())
         state.pairs = [(c.a, c.b) for c in cast(Iterable[Any], found)]
-        how = "retold.candidates"
+        how = "retold.collection.candidates"
     return len(state.documents), "docs", f"{len(state.pairs)} candidate pairs (LSH 0.5, {how})"
 
 
@@ -192,7 +192,7 @@ def _embed_stage(model: str, max_pairs: int) -> Callable[[PipelineState], tuple[
 
 def _align_stage(model: str, max_pairs: int) -> Callable[[PipelineState], tuple[int, str, str]]:
     def run(state: PipelineState) -> tuple[int, str, str]:
-        from retold.compare import Comparer
+        from retold.pair.compare import Comparer
 
         comparer = Comparer(model)
         pairs = state.pairs[:max_pairs]
@@ -214,8 +214,8 @@ def _align_stage(model: str, max_pairs: int) -> Callable[[PipelineState], tuple[
 
 def _cluster(state: PipelineState) -> tuple[int, str, str]:
     try:
-        from retold.cluster import build_clusters
-        from retold.verify import Edge
+        from retold.collection.cluster import build_clusters
+        from retold.collection.verify import Edge
     except ImportError:
         reuse = [(i, j) for i, j, c in state.comparisons if c.verdict.is_reuse]
         state.clusters = components(len(state.documents), reuse)
@@ -224,7 +224,7 @@ def _cluster(state: PipelineState) -> tuple[int, str, str]:
         edges = [Edge(i, j, c) for i, j, c in state.comparisons]
         clusters = build_clusters(len(state.documents), edges, state.documents, lambda i, j: None)
         state.clusters = [[c.source, *(m for m, *_ in c.copies)] for c in clusters]
-        how = "retold.cluster"
+        how = "retold.collection.cluster"
     return len(state.comparisons), "pairs", f"{len(state.clusters)} clusters ({how})"
 
 

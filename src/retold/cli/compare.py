@@ -61,7 +61,7 @@ def command(
       retold compare a.txt b.txt --format html -o report.html
       retold compare --demo
     """
-    from retold.compare import Comparer
+    from retold.pair.compare import Comparer
     from retold.readers import read_document, read_source
 
     if fmt == "html" and output is None:

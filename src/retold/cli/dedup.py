@@ -72,8 +72,8 @@ def command(
     """
     from retold.cli.engine_options import run_engine
     from retold.cli.progress import WarningSkips, opened, progress_for
+    from retold.collection.fingerprints import LSHConfig, MinHashConfig
     from retold.engines.local import DedupConfig, write_clusters
-    from retold.fingerprints import LSHConfig, MinHashConfig
     from retold.readers import read_corpus
 
     minhash = MinHashConfig()

@@ -51,8 +51,8 @@ def command(articles: tuple[Path, ...], index_dir: Path, fmt: str, top: int, qui
       retold find inbox/ --index news.idx --format json > sources.jsonl
     """
     from retold.cli.progress import WarningSkips
-    from retold.compare import Comparer
     from retold.index import IndexStore, find_sources
+    from retold.pair.compare import Comparer
     from retold.readers import read_corpus, read_document
 
     skips = WarningSkips(quiet)

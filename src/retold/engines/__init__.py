@@ -3,9 +3,9 @@
 ``local`` runs every stage on this machine (worker processes for the per-document stage and
 verification); ``ray`` runs them on a Ray cluster. Stages are pure functions over typed
 batches (``retold.engines.prepare.prepare_batch``, ``embed_batch``,
-``retold.engines.local.find_candidates``, ``retold.verify.verify``,
-``retold.cluster.build_clusters``), so an engine can schedule them anywhere without changing
-results.
+``retold.engines.local.find_candidates``, ``retold.collection.verify.verify``,
+``retold.collection.cluster.build_clusters``), so an engine can schedule them anywhere without
+changing results.
 """
 
 from __future__ import annotations

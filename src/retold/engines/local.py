@@ -24,14 +24,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from retold.candidates import (
+from retold.collection.candidates import (
     CandidateConfig,
     Candidates,
     lexical_candidates,
     semantic_candidates,
     sentence_hash_candidates,
 )
-from retold.cluster import Cluster, build_clusters, cluster_record
+from retold.collection.cluster import Cluster, build_clusters, cluster_record
+from retold.collection.fingerprints import LSHConfig, MinHashConfig, band_keys
+from retold.collection.verify import Edge, LexicalComparer, PairComparer, verify
 from retold.documents import Comparison, Document, Segmented
 from retold.engines import NullProgress, Progress, batched
 from retold.engines.prepare import (
@@ -41,9 +43,7 @@ from retold.engines.prepare import (
     prepare_all,
 )
 from retold.errors import ConfigError, InputError
-from retold.fingerprints import LSHConfig, MinHashConfig, band_keys
 from retold.segment import segment
-from retold.verify import Edge, LexicalComparer, PairComparer, verify
 
 
 @dataclass(frozen=True)
@@ -307,7 +307,7 @@ def run_dedup(
     elif embedder is None:
         verifier = LexicalComparer()
     else:
-        from retold.compare import Comparer
+        from retold.pair.compare import Comparer
 
         verifier = Comparer(embedder)
 

@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from retold.candidates import CandidateConfig
+from retold.collection.candidates import CandidateConfig
+from retold.collection.fingerprints import MinHashConfig, signatures, token_signatures
 from retold.documents import Document, Segmented, SentenceKind
 from retold.errors import InputError
-from retold.fingerprints import MinHashConfig, signatures, token_signatures
 from retold.models import Embedder
 from retold.normalize import _WORD as WORD  # the tokeniser behind normalize.words
 from retold.normalize import fold

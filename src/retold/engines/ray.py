@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from retold import candidates as candidate_signals
+from retold.collection import candidates as candidate_signals
 from retold.documents import Document
 from retold.engines.local import DedupConfig, DedupResult
 from retold.engines.ray_stages import (

@@ -13,23 +13,23 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from retold.candidates import _bucket_pairs, close_sentence_pairs, doc_vectors
-from retold.cluster import build_clusters, cluster_record
+from retold.collection.candidates import _bucket_pairs, close_sentence_pairs, doc_vectors
+from retold.collection.cluster import build_clusters, cluster_record
+from retold.collection.fingerprints import band_keys
+from retold.collection.verify import Edge, LexicalComparer, PairComparer, verify
 from retold.documents import Comparison, Segmented
 from retold.engines.local import DedupConfig
 from retold.engines.prepare import embed_batch, prepare_batch
 from retold.engines.ray_store import Shards, Store, documents_of, part_name
-from retold.fingerprints import band_keys
 from retold.segment import segment
-from retold.verify import Edge, LexicalComparer, PairComparer, verify
 
 
 def _verifier(cfg: DedupConfig) -> PairComparer:
     """The verifier the local engine would use for this configuration."""
     if cfg.lexical_only:
         return LexicalComparer()
-    from retold.compare import Comparer
     from retold.models import get_embedder
+    from retold.pair.compare import Comparer
 
     return Comparer(get_embedder(cfg.model))
 
@@ -227,7 +227,7 @@ class VerifyPart:
 
 
 class _SegView:
-    """``segs[pos]`` over shards, for ``retold.verify.verify``."""
+    """``segs[pos]`` over shards, for ``retold.collection.verify.verify``."""
 
     def __init__(self, shards: Shards) -> None:
         self.shards = shards

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
+from retold.collection.verify import LexicalComparer, PairComparer
 from retold.models import Embedder
-from retold.verify import LexicalComparer, PairComparer
 
 _EMBEDDER: Embedder | None = None
 _COMPARER: PairComparer | None = None
@@ -55,7 +55,7 @@ def worker_comparer() -> PairComparer:
         if _EMBEDDER is None:
             _COMPARER = LexicalComparer()
         else:
-            from retold.compare import Comparer
+            from retold.pair.compare import Comparer
 
             _COMPARER = Comparer(_EMBEDDER)
     return _COMPARER

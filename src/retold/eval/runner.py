@@ -1,7 +1,7 @@
 """Run ``compare`` over gold pairs and score the results.
 
 Sentences are embedded in batches across many pairs (one model call per chunk rather than two
-per pair), then each pair goes through :meth:`retold.compare.Comparer.compare_segmented`.
+per pair), then each pair goes through :meth:`retold.pair.compare.Comparer.compare_segmented`.
 Sentence-level pairs (both sides one sentence, as in MSRP and STS) are scored with
 :func:`sentence_similarity`, the blended 1:1 similarity the aligner itself sees.
 """
@@ -31,8 +31,8 @@ from retold.eval.metrics import (
 from retold.eval.pairs import GoldPair
 from retold.models.base import Vectors
 from retold.normalize import normalize_text
+from retold.pair.similarity import SentenceFeatures, Weights, block_sims
 from retold.segment import classify, paragraph_spans, segment
-from retold.similarity import SentenceFeatures, Weights, block_sims
 
 VERDICT_NAMES = [v.value for v in Verdict]
 Progress = Callable[[int], None]
@@ -220,9 +220,9 @@ def run_pairs(
         model: ``fast`` or ``accurate``.
         chunk: Pairs whose sentences are embedded in one model call.
         progress: Called with the number of pairs done after each chunk.
-        comparer: A ready :class:`retold.compare.Comparer` (overrides ``model``).
+        comparer: A ready :class:`retold.pair.compare.Comparer` (overrides ``model``).
     """
-    from retold.compare import Comparer
+    from retold.pair.compare import Comparer
 
     cmp = comparer or Comparer(model)
     weights = Weights(lexical=cmp.config.lexical_weight, floor=cmp.embedder.floor)

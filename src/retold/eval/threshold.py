@@ -1,7 +1,7 @@
 """How reuse F1 moves with the decision threshold on one score.
 
-retold decides reuse from several thresholds at once (see :class:`retold.verdict.VerdictConfig`);
-this report cuts one score instead: ``similarity`` (mean link similarity, or the 1:1 sentence
+retold decides reuse from several signals at once (see :mod:`retold.pair.verdict`); this
+report cuts one score instead: ``similarity`` (mean link similarity, or the 1:1 sentence
 similarity for sentence pairs) or ``coverage`` (the larger of the two sides' coverage). It shows
 where the default verdicts sit against the best single cut. Choose thresholds on a training
 split and report them on a test split; never both on one.

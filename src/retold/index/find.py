@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retold.candidates import close_sentence_pairs
+from retold.collection.candidates import close_sentence_pairs
+from retold.collection.fingerprints import band_keys
+from retold.collection.verify import PairComparer
 from retold.documents import Comparison, Document
-from retold.fingerprints import band_keys
 from retold.index.store import IndexStore, _doc_vector
 from retold.segment import segment
-from retold.verify import PairComparer
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from retold.candidates import CandidateConfig
+from retold.collection.candidates import CandidateConfig
+from retold.collection.fingerprints import LSHConfig, MinHashConfig, band_keys
 from retold.documents import Document
 from retold.engines import NullProgress, Progress, batched
 from retold.engines.prepare import PreparedBatch
 from retold.errors import IndexStateError
-from retold.fingerprints import LSHConfig, MinHashConfig, band_keys
 from retold.models import Embedder, get_embedder
 
 SCHEMA_VERSION = 1

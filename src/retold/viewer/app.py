@@ -61,7 +61,7 @@ class Viewer:
 
     Args:
         store: Where clusters and documents come from.
-        pair_fn: Compares two documents; default: ``retold.compare.Comparer(model)``, loaded on
+        pair_fn: Compares two documents; default: ``retold.pair.compare.Comparer(model)``, loaded on
             first use.
         model: Embedding model of the default comparer.
         cache_size: Comparisons kept (least recently used dropped first).
@@ -92,7 +92,7 @@ class Viewer:
 
     def _compare_fn(self) -> PairFn:
         if self._pair_fn is None:
-            from retold.compare import Comparer
+            from retold.pair.compare import Comparer
 
             self._pair_fn = Comparer(self.model).compare
         return self._pair_fn

@@ -95,7 +95,7 @@ class IndexBackedStore:
 
     def _compare_fn(self) -> Any:
         if self._comparer is None:
-            from retold.compare import Comparer
+            from retold.pair.compare import Comparer
 
             self._comparer = Comparer(self._ix.embedder)
         return self._comparer

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from retold.align import AlignConfig, align
-from retold.similarity import BlockSims
+from retold.pair.align import AlignConfig, align
+from retold.pair.similarity import BlockSims
 
 
 def test_diagonal_with_one_added_sentence() -> None:

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 import retold
-from retold.compare import Comparer
 from retold.documents import ChangeKind, Verdict
 from retold.errors import InputError
+from retold.pair.compare import Comparer
 
-SPECTRUM = Path(__file__).parent / "fixtures" / "spectrum"
+SPECTRUM = Path(__file__).parents[1] / "fixtures" / "spectrum"
 VERSIONS = ["identical", "edited", "light", "heavy", "reordered", "partial", "related", "unrelated"]
 
 
@@ -87,7 +87,7 @@ def test_empty_input_is_refused(comparer: Comparer) -> None:
 
 
 def test_too_many_sentences_is_refused() -> None:
-    from retold.compare import CompareConfig
+    from retold.pair.compare import CompareConfig
 
     comparer = Comparer("fast", CompareConfig(max_sentences=3))
     with pytest.raises(InputError, match="a has 4 sentences, over the limit of 3"):

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retold.similarity import SentenceFeatures, Weights, block_sims, content_terms, stem
+from retold.pair.similarity import SentenceFeatures, Weights, block_sims, content_terms, stem
 
 SENTENCES = [
     "The river burst its banks on Tuesday.",

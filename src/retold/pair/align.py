@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retold.documents import Alignment, Link, LinkKind
-from retold.similarity import SHAPES, BlockSims
+from retold.pair.similarity import SHAPES, BlockSims
 
 _NEG = -1e18
 

@@ -1,7 +1,7 @@
 """Verification of candidate pairs: the full comparer, or a cheap lexical one.
 
 ``LexicalComparer`` has the same ``compare_segmented`` signature as
-:class:`retold.compare.Comparer` but needs no embedding model: sentences are matched by
+:class:`retold.pair.compare.Comparer` but needs no embedding model: sentences are matched by
 character similarity of their folded text and aligned by the same dynamic programme, so it
 finds identical, near-duplicate and partial (verbatim passage) reuse, never paraphrase. It is
 the verifier of ``retold dedup --lexical-only``.
@@ -17,13 +17,13 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from retold.align import AlignConfig, align
-from retold.compare import conclude, refine
 from retold.documents import Comparison, Segmented
 from retold.models.base import Vectors
 from retold.normalize import fold, words
-from retold.similarity import SHAPES, BlockSims
-from retold.verdict import VerdictConfig
+from retold.pair.align import AlignConfig, align
+from retold.pair.compare import conclude, refine
+from retold.pair.similarity import SHAPES, BlockSims
+from retold.pair.verdict import VerdictConfig
 
 
 class PairComparer(Protocol):

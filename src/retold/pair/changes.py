@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from retold.documents import Alignment, Change, ChangeKind, Link, Sentence
 from retold.normalize import fold
-from retold.similarity import STOPWORDS
+from retold.pair.similarity import STOPWORDS
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"

@@ -1,8 +1,8 @@
 import pytest
 
 from retold.documents import Alignment, Document, Link, LinkKind, Verdict
+from retold.pair.verdict import VerdictConfig, coverage, decide, direction, passages
 from retold.segment import segment
-from retold.verdict import VerdictConfig, coverage, decide, direction, passages
 
 A = "One fact here. Two facts here. Three facts here. Four facts here."
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from retold.collection.verify import Edge
 from retold.documents import Alignment, Comparison, Direction, Document, Link
-from retold.verify import Edge
 
 
 class UnionFind:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from retold.cluster import UnionFind, build_clusters, cluster_record, flip
+from retold.collection.cluster import UnionFind, build_clusters, cluster_record, flip
+from retold.collection.verify import Edge, LexicalComparer
 from retold.documents import Document
 from retold.segment import segment
-from retold.verify import Edge, LexicalComparer
 
 BASE = (
     "The council approved a new tram line on Tuesday after a long debate. "

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from retold.fingerprints import BandKeys
+from retold.collection.fingerprints import BandKeys
 
 Pair = tuple[int, int]
 SIGNALS = ("minhash", "sentence-hash", "semantic")

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from retold.align import AlignConfig, align
-from retold.changes import find_changes
 from retold.documents import (
     Alignment,
     Comparison,
@@ -26,9 +24,11 @@ from retold.errors import InputError
 from retold.models import Embedder, get_embedder
 from retold.models.base import Vectors
 from retold.normalize import fold, normalize_text, words
+from retold.pair.align import AlignConfig, align
+from retold.pair.changes import find_changes
+from retold.pair.similarity import SentenceFeatures, Weights, block_sims, calibrate
+from retold.pair.verdict import VerdictConfig, decide, direction
 from retold.segment import segment
-from retold.similarity import SentenceFeatures, Weights, block_sims, calibrate
-from retold.verdict import VerdictConfig, decide, direction
 
 
 @dataclass(frozen=True)

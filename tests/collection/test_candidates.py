@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retold.candidates import (
+from retold.collection.candidates import (
     CandidateConfig,
     Candidates,
     close_sentence_pairs,

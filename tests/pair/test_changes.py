@@ -1,5 +1,5 @@
-from retold.changes import find_changes, name_variants, numbers
 from retold.documents import Alignment, ChangeKind, Document, Link
+from retold.pair.changes import find_changes, name_variants, numbers
 from retold.segment import segment
 
 

@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from retold.fingerprints import (
+from retold.collection.fingerprints import (
     LSHConfig,
     MinHashConfig,
     band_keys,
