@@ -79,6 +79,67 @@ def test_fast_model_gives_the_same_vectors_in_small_and_large_batches() -> None:
     model = WordLlamaEmbedder()
     large = model.encode(texts)  # one sparse product
     small = np.concatenate([model.encode(texts[s : s + 50]) for s in range(0, len(texts), 50)])
-    assert np.array_equal(large, small)
+    # the two paths add the same rows in different orders: equal up to float rounding
+    assert np.allclose(large, small, rtol=0, atol=1e-6)
     norms = np.linalg.norm(large[:700], axis=1)
     assert np.allclose(norms, 1.0, atol=1e-5)
+
+
+_LONG_LINE_SCRIPT = """
+import resource, sys, tracemalloc
+from retold.models.fast import SPARSE_MIN, WordLlamaEmbedder
+
+model = WordLlamaEmbedder()
+model.encode(["warm up the tokenizer threads"] * 3)
+with open("/proc/self/status") as f:
+    vm = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmSize:"))
+# an unbounded path fails fast with MemoryError instead of filling the machine
+resource.setrlimit(resource.RLIMIT_AS, (vm + (1 << 30), resource.RLIM_INFINITY))
+words = "council harbour tram budget river bridge school farm market storm police".split()
+line = " ".join(words[(i * 7) % len(words)] + str(i % 97) for i in range(300_000))
+assert len(line) > 2_000_000
+short = ["The council met on Monday.", "Storms hit the harbour."] * 4
+tracemalloc.start()
+small = model.encode(short + [line])
+large = model.encode(short * (SPARSE_MIN // len(short)) + [line])
+peak = tracemalloc.get_traced_memory()[1]
+assert small.shape == (9, 256) and large.shape == (SPARSE_MIN + 1, 256)
+print(peak)
+"""
+
+
+def test_fast_model_memory_stays_bounded_on_a_multi_megabyte_line() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _LONG_LINE_SCRIPT], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    peak = int(done.stdout.split()[-1])
+    assert peak < 200 * 2**20  # bytes traced by numpy and Python while encoding
+
+
+def test_split_long_keeps_every_word_once() -> None:
+    from retold.models.fast import split_long
+
+    text = " ".join(f"w{i}" for i in range(5000))
+    pieces = split_long(text, limit=100)
+    assert all(len(p) <= 100 for p in pieces)
+    assert " ".join(pieces) == text
+    assert split_long("short") == ["short"]
+
+
+def test_fast_model_cut_text_equals_whole_text_vector() -> None:
+    from retold.models import fast
+
+    model = WordLlamaEmbedder()
+    text = " ".join(["The council approved the tram line after a long debate."] * 40)
+    whole = model.encode([text])
+    limit = fast.PIECE_CHARS
+    try:
+        fast.PIECE_CHARS = 200
+        cut = model.encode([text])
+    finally:
+        fast.PIECE_CHARS = limit
+    assert np.allclose(whole, cut, atol=1e-6)

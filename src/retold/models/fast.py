@@ -1,23 +1,59 @@
 """The fast default model: wordllama static embeddings, shipped inside the wordllama wheel.
 
 A sentence vector is the mean of its tokens' rows of wordllama's embedding matrix. wordllama's
-own ``embed`` pads every batch to its longest sentence and gathers a (batch, length, 256) array;
-here each chunk of sentences becomes one sparse token-count matrix multiplied by the embedding
-matrix, which gives the same vectors about four times faster on large batches.
+own ``embed`` pads every batch to its longest sentence and gathers a (batch, length, 256) array,
+so one long unpunctuated line among a few sentences needs gigabytes. Here nothing is padded:
+texts longer than ``PIECE_CHARS`` are cut at spaces into pieces, pieces are tokenized a bounded
+number of characters at a time, and each piece's token rows are summed into its text's row.
+Memory stays bounded by the chunk size whatever one text holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from retold.models.base import Vectors, normalize_rows
 
 SPARSE_MIN = 512  # sentences from which the sparse product is used
+PIECE_CHARS = 10_000  # longer texts are tokenized in pieces cut at spaces
+DENSE_CHUNK_CHARS = 1 << 16  # characters gathered at once on the small-batch path
+SPARSE_CHUNK_CHARS = 1 << 23  # characters tokenized at once on the sparse path
+
+
+def split_long(text: str, limit: int | None = None) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` (default ``PIECE_CHARS``) characters, at a
+    space where one is near.
+
+    The space at a cut is dropped: the tokenizer marks the start of each text as a word start,
+    so the pieces tokenize as the whole text would.
+
+    Example:
+        >>> split_long("aaa bbb ccc", limit=5)
+        ['aaa', 'bbb', 'ccc']
+        >>> split_long("abcdefgh", limit=3)
+        ['abc', 'def', 'gh']
+    """
+    limit = PIECE_CHARS if limit is None else limit
+    if len(text) <= limit:
+        return [text]
+    pieces = []
+    start = 0
+    while len(text) - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit + 1)
+        if cut < 0:
+            pieces.append(text[start : start + limit])
+            start += limit
+        else:
+            pieces.append(text[start:cut])
+            start = cut + 1
+    pieces.append(text[start:])
+    return pieces
 
 
 class WordLlamaEmbedder:
@@ -36,41 +72,80 @@ class WordLlamaEmbedder:
             disable_download=True, cache_dir=Path(wordllama.__file__).parent
         )
         self._matrix = np.ascontiguousarray(self._model.embedding, dtype=np.float32)
-        self._tokenizer: Any = None  # without padding; made for the first large batch
+        # wordllama's embed (which needs padding) is never called, so its tokenizer is reused
+        # without padding rather than copied
+        self._tokenizer: Any = self._model.tokenizer
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
 
     def encode(self, texts: Sequence[str], batch_size: int = 8192) -> Vectors:
         """Unit vectors of ``texts``.
 
-        A few sentences (one article pair) go through wordllama's own ``embed``, which needs
-        no extra imports; from ``SPARSE_MIN`` sentences on, ``batch_size`` sentences at a time
-        become one sparse product. Both give the same vectors.
+        Fewer than ``SPARSE_MIN`` texts (one article pair) are summed with numpy alone; from
+        ``SPARSE_MIN`` on, ``batch_size`` pieces at a time become one sparse product (scipy is
+        imported then). Both give the same vectors up to float rounding.
         """
-        if len(texts) < SPARSE_MIN:
-            if not texts:
-                return np.zeros((0, self.dim), dtype=np.float32)
-            vecs = self._model.embed(list(texts), norm=False, batch_size=256)
-            return normalize_rows(np.asarray(vecs))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        sparse = len(texts) >= SPARSE_MIN
+        sums = np.zeros((len(texts), self.dim), dtype=np.float32)
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        max_chars = SPARSE_CHUNK_CHARS if sparse else DENSE_CHUNK_CHARS
+        for owners, pieces in _chunks(texts, batch_size, max_chars):
+            encoded = self._tokenizer.encode_batch_fast(pieces, add_special_tokens=False)
+            ids = [e.ids for e in encoded]
+            counts = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+            flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(counts.sum()))
+            np.clip(flat, 0, self._matrix.shape[0] - 1, out=flat)
+            piece_sums = (self._sparse_sums if sparse else self._dense_sums)(flat, counts)
+            first, last = int(owners[0]), int(owners[-1])
+            if last - first + 1 == len(owners):  # no text was cut: one piece per row
+                sums[first : last + 1] += piece_sums
+                lengths[first : last + 1] += counts
+            else:
+                np.add.at(sums, owners, piece_sums)
+                np.add.at(lengths, owners, counts)
+        return normalize_rows(sums / np.maximum(lengths, 1)[:, None])
+
+    def _dense_sums(
+        self, flat: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float32]:
+        """Per piece, the sum of its tokens' rows, by gathering the rows (no scipy)."""
+        out = np.zeros((len(counts), self.dim), dtype=np.float32)
+        nonempty = counts > 0
+        if nonempty.any():
+            starts = (np.cumsum(counts) - counts)[nonempty]
+            out[nonempty] = np.add.reduceat(self._matrix[flat], starts, axis=0)
+        return out
+
+    def _sparse_sums(
+        self, flat: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float32]:
+        """Per piece, the sum of its tokens' rows, as a token-count matrix times the rows."""
         from scipy.sparse import csr_matrix
 
-        if self._tokenizer is None:
-            from tokenizers import Tokenizer
+        indptr = np.concatenate(([0], np.cumsum(counts)))
+        matrix = csr_matrix(
+            (np.ones(len(flat), dtype=np.float32), flat, indptr),
+            shape=(len(counts), self._matrix.shape[0]),
+        )
+        return np.asarray(matrix @ self._matrix, dtype=np.float32)
 
-            self._tokenizer = Tokenizer.from_str(self._model.tokenizer.to_str())
-            self._tokenizer.no_padding()
-            self._tokenizer.no_truncation()
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        vocab = self._matrix.shape[0]
-        for start in range(0, len(texts), batch_size):
-            chunk = list(texts[start : start + batch_size])
-            encoded = self._tokenizer.encode_batch_fast(chunk, add_special_tokens=False)
-            ids = [e.ids for e in encoded]
-            lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-            flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
-            np.clip(flat, 0, vocab - 1, out=flat)
-            indptr = np.concatenate(([0], np.cumsum(lengths)))
-            counts = csr_matrix(
-                (np.ones(len(flat), dtype=np.float32), flat, indptr), shape=(len(ids), vocab)
-            )
-            sums = counts @ self._matrix
-            out[start : start + len(ids)] = sums / np.maximum(lengths, 1)[:, None]
-        return normalize_rows(out)
+
+def _chunks(
+    texts: Sequence[str], max_pieces: int, max_chars: int
+) -> Iterator[tuple[npt.NDArray[np.int64], list[str]]]:
+    """Pieces of ``texts`` with the position of the text each came from, in bounded chunks."""
+    owners: list[int] = []
+    pieces: list[str] = []
+    chars = 0
+    for k, text in enumerate(texts):
+        for piece in split_long(text):
+            if pieces and (len(pieces) >= max_pieces or chars + len(piece) > max_chars):
+                yield np.array(owners, dtype=np.int64), pieces
+                owners, pieces, chars = [], [], 0
+            owners.append(k)
+            pieces.append(piece)
+            chars += len(piece)
+    if pieces:
+        yield np.array(owners, dtype=np.int64), pieces
