@@ -8,6 +8,8 @@ module's callers; results come back through futures, in the order the caller col
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -27,9 +29,47 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _init_worker(model: str | None, threads: int) -> None:
+PARENT_POLL_SECONDS = 0.5
+
+
+def exit_with_parent(parent: int, *, kernel_signal: bool = True) -> None:
+    """End this process when ``parent`` dies, even by kill -9 (which runs no clean-up there).
+
+    On Linux the kernel sends SIGKILL at the parent's death (``PR_SET_PDEATHSIG``, asked for
+    with ``kernel_signal``); everywhere a daemon thread also polls the parent's id, which
+    changes once the process is re-parented. Without this, workers of a killed run (each
+    holding a model) stay alive forever.
+    """
+    if kernel_signal and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the polling thread below still covers it
+    if os.getppid() != parent:  # died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="retold-parent-watch", daemon=True).start()
+
+
+def _init_worker(
+    model: str | None, threads: int, parent: int | None = None, from_main: bool = False
+) -> None:
     """Load the model once per worker; keep each worker's native thread pools small."""
     global _EMBEDDER
+    if parent is not None:
+        # the kernel signal fires when the spawning *thread* ends, so it is only safe for
+        # pools started from the main thread
+        exit_with_parent(parent, kernel_signal=from_main)
     os.environ["RAYON_RS_NUM_CPUS"] = str(threads)  # the tokenizers library's pool
     os.environ["TOKENIZERS_PARALLELISM"] = "true" if threads > 1 else "false"
     if model is None:
@@ -68,11 +108,12 @@ def spawn_pool(workers: int, model: str | None) -> Iterator[ProcessPoolExecutor]
     import multiprocessing
 
     threads = max(1, default_workers() // workers)
+    from_main = threading.current_thread() is threading.main_thread()
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(model, threads),
+        initargs=(model, threads, os.getpid(), from_main),
     )
     try:
         yield pool
