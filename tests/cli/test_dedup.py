@@ -132,3 +132,21 @@ def test_find_without_index_says_how_to_make_one(
         f"Error: {tmp_path / 'ix'} is not a retold index: create it with "
         f"`retold index add CORPUS --index {tmp_path / 'ix'}`\n"
     )
+
+
+def test_dedup_leaves_out_a_document_too_long_to_compare_and_finishes(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a copy of STORY followed by 5,100 short sentences: a candidate of a.txt and b.txt
+    tail = " ".join(f"Lot {i} was sold at noon." for i in range(5100))
+    (folder / "huge.txt").write_text(STORY + "\n\n" + tail, encoding="utf-8")
+    out = tmp_path / "clusters.jsonl"
+    code, _, err = _run(["dedup", str(folder), "-o", str(out), "--num-cpus", "1"], capsys)
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if line.startswith("warning: skipped huge")]
+    assert len(lines) == 1
+    assert lines[0].startswith("warning: skipped huge.txt (")
+    assert "over 5,000 sentences, not compared; split it into articles" in lines[0]
+    assert "skipped 3" in err  # empty.txt, blob.txt and huge.txt
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [sorted(m["id"] for m in r["members"]) for r in records] == [["a.txt", "b.txt"]]

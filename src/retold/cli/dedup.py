@@ -125,7 +125,7 @@ def _summary(result: object, output: str, skipped: str) -> None:
         markup=False,
     )
     if skipped:
-        console.print(skipped, markup=False)
+        console.print(skipped, markup=False, soft_wrap=True)
     counts = result.verdict_counts()
     if counts:
         table = Table(title="Copies by verdict", title_justify="left")

@@ -67,7 +67,8 @@ def run_engine(
         output: Where the clusters go (the default work directory sits beside it).
         documents: Local engine: a callable returning the documents (e.g. ``read_corpus``).
         progress: Local engine: progress reporter.
-        on_skip: Ray engine: called for each record the reader skips.
+        on_skip: Called for each record the reader skips (Ray engine) and each document too
+            long to compare (local engine).
         address: Ray engine: cluster address; None starts a local instance.
         num_cpus: CPUs to use: local worker processes, or the CPUs of a local Ray instance.
         work_dir: Saved stages for a rerun (default ``OUTPUT.work``; the local engine removes
@@ -98,6 +99,7 @@ def run_engine(
             progress,
             workers=num_cpus or default_workers(),
             work_dir=work_dir or f"{output}.work",
+            on_skip=on_skip,
         )
         if work_dir is None:  # the default folder only serves a rerun after a failure
             shutil.rmtree(f"{output}.work", ignore_errors=True)

@@ -74,7 +74,9 @@ class WarningSkips:
     def __call__(self, location: str, reason: str) -> None:
         self.log(location, reason)
         if not self.quiet:
-            self.console.print(f"warning: skipped {location}: {reason}", markup=False)
+            self.console.print(
+                f"warning: skipped {location}: {reason}", markup=False, soft_wrap=True
+            )
 
     @property
     def total(self) -> int:

@@ -14,7 +14,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Sequence as SequenceABC
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -217,6 +217,7 @@ def run_dedup(
     *,
     workers: int = 1,
     work_dir: str | Path | None = None,
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> DedupResult:
     """Find every cluster of copies among ``documents``.
 
@@ -230,6 +231,9 @@ def run_dedup(
             same for any number.
         work_dir: Where finished batches and the candidate pairs are saved; a rerun with the
             same folder, corpus and settings loads them instead of redoing them.
+        on_skip: Called with ``(location, reason)`` for each document too long to compare
+            (over ``CompareConfig.max_sentences`` sentences); it joins no cluster and the run
+            goes on.
 
     Example:
         >>> from retold.documents import Document
@@ -316,9 +320,10 @@ def run_dedup(
             return None
         return vectors[offsets[i] : offsets[i + 1]].astype(np.float32)
 
+    too_long = _too_long(docs, all_counts, on_skip)
     t0 = time.perf_counter()
     edges: list[Edge] = []
-    pairs = [(c.a, c.b) for c in cands]
+    pairs = [(c.a, c.b) for c in cands if c.a not in too_long and c.b not in too_long]
     with prog.task("verify", len(cands)) as t:
         if comparer is None and workers > 1 and len(pairs) >= PARALLEL_VERIFY_MIN:
             model = None if cfg.lexical_only else cfg.model
@@ -331,7 +336,7 @@ def run_dedup(
     seconds["verify"] = time.perf_counter() - t0
 
     def compare(i: int, j: int) -> Comparison | None:
-        if not segs[i].sentences or not segs[j].sentences:
+        if i in too_long or j in too_long or not segs[i].sentences or not segs[j].sentences:
             return None
         return verifier.compare_segmented(segs[i], segs[j], vectors_of(i), vectors_of(j))
 
@@ -345,6 +350,7 @@ def run_dedup(
         "documents": n,
         "sentences": int(offsets[-1]) if n else 0,
         "candidates": len(cands),
+        "not_compared": len(too_long),
         "candidates_by_signal": cands.counts(),
         "reuse_edges": sum(1 for e in edges if e.comparison.verdict.is_reuse),
         "clusters": len(clusters),
@@ -362,6 +368,29 @@ def run_dedup(
         for c in cands
     ]
     return DedupResult(docs, clusters, records, stats, verified)
+
+
+def _too_long(
+    docs: Sequence[Document],
+    counts: npt.NDArray[np.int64],
+    on_skip: Callable[[str, str], None] | None,
+) -> set[int]:
+    """Positions of documents with more sentences than one comparison takes, each reported.
+
+    The aligner holds n x m matrices, so such a document is left out of verification (it joins
+    no cluster) instead of stopping the whole run.
+    """
+    from retold.pair.compare import CompareConfig
+
+    limit = CompareConfig().max_sentences
+    out = {int(i) for i in np.flatnonzero(counts > limit)}
+    for i in sorted(out):
+        if on_skip is not None:
+            on_skip(
+                f"{docs[i].id} ({int(counts[i]):,} sentences)",
+                f"over {limit:,} sentences, not compared; split it into articles to check it",
+            )
+    return out
 
 
 def write_clusters(records: Sequence[dict[str, Any]], path: str | Path, fmt: str = "jsonl") -> None:
