@@ -93,3 +93,59 @@ def test_without_dates_the_covering_text_is_source() -> None:
     edges = _edges(docs, [(0, 1), (0, 2), (1, 2)])
     clusters = build_clusters(len(docs), edges, docs, lambda i, j: None)
     assert docs[clusters[0].source].id == "b"  # b holds the others' text and more
+
+
+P = [
+    "The regional court ruled on Friday that the old mill must be preserved.",
+    "Developers had planned to replace the building with two hundred flats.",
+    "Residents collected eleven thousand signatures against the demolition.",
+    "The mayor said the town would now look for a new use for the mill.",
+]
+Q = [
+    "Snow closed the mountain pass for the third time this winter on Sunday.",
+    "Drivers waited for hours before the road crews cleared the last drifts.",
+]
+R = [
+    "A ferry service across the lake will resume in April after repairs.",
+    "The operator said the new engines would cut fuel use by a quarter.",
+    "Tickets will cost the same as last year, the company announced.",
+]
+
+
+def _via_docs() -> list[Document]:
+    return [
+        Document("s", " ".join(P), published="2024-01-01"),
+        Document("m1", " ".join(P[:2] + Q), published="2024-01-02"),
+        Document("m2", " ".join(Q + R), published="2024-01-03"),
+        Document("m3", " ".join(Q[:1] + R), published="2024-01-04"),
+    ]
+
+
+def test_via_chains_end_at_the_source_and_name_the_pair_that_justifies_the_verdict() -> None:
+    docs = _via_docs()
+    segs = [segment(d) for d in docs]
+    cmp = LexicalComparer()
+    # m2 and m3 share nothing with s: each reaches the cluster only through the copies
+    edges = _edges(docs, [(0, 1), (1, 2), (2, 3)])
+    assert all(e.comparison.verdict.is_reuse for e in edges)
+    clusters = build_clusters(
+        len(docs), edges, docs, lambda i, j: cmp.compare_segmented(segs[i], segs[j])
+    )
+    assert len(clusters) == 1
+    rec = cluster_record(0, clusters[0], docs)
+    assert rec["source"] == "s"
+    members = {m["id"]: m for m in rec["members"][1:]}
+    assert "via" not in members["m1"]
+    for m in members.values():
+        seen = {m["id"]}
+        ref = m.get("via")
+        while ref is not None:
+            assert ref not in seen  # no loop
+            seen.add(ref)
+            ref = members[ref].get("via") if ref in members else None
+        assert m.get("via") is None or m["via"] in members
+    # each copy's comparison is the one against the member it names
+    for m, c, ref in clusters[0].copies:
+        assert (c.a.id, c.b.id) == (docs[ref].id, docs[m].id)
+        assert c.verdict.is_reuse
+    assert (members["m2"]["via"], members["m3"]["via"]) == ("m1", "m2")

@@ -246,3 +246,37 @@ def test_comparisons_are_cached_and_bounded(store: MemoryStore) -> None:
     assert len(calls) == 4 and len(viewer._cache) == 2
     with pytest.raises(ValueError, match="cache_size must be >= 1"):
         Viewer(store, fake, cache_size=0)
+
+
+def test_a_copy_via_another_member_links_to_the_pair_behind_its_verdict() -> None:
+    from viewer_data import _member
+
+    by_id = {d.id: d for d in DOCUMENTS}
+    via = _member(by_id[LONE_ID], "copy", "partial")
+    via["via"] = MATCH_COPY_ID
+    line = {
+        "cluster": 0,
+        "source": MATCH_ID,
+        "size": 3,
+        "members": [
+            _member(by_id[MATCH_ID], "source"),
+            _member(by_id[MATCH_COPY_ID], "copy", "identical"),
+            via,
+        ],
+    }
+    from retold.viewer.store import _cluster
+
+    store = MemoryStore(DOCUMENTS, [_cluster(line, 0)])
+    with TestClient(create_app(store), base_url="http://127.0.0.1") as client:
+        justified = pair_url(MATCH_COPY_ID, LONE_ID).replace("&", "&amp;")
+        against_source = pair_url(MATCH_ID, LONE_ID).replace("&", "&amp;")
+        for path in ("/cluster/0", "/", "/doc?" + urlencode({"id": LONE_ID})):
+            text = client.get(path).text
+            assert justified in text and against_source not in text, path
+        assert client.get("/.json").json()["clusters"][0]["pairs"] == [
+            [MATCH_ID, MATCH_COPY_ID],
+            [MATCH_COPY_ID, LONE_ID],
+        ]
+        data = client.get(pair_url(MATCH_COPY_ID, LONE_ID, twin=True)).json()
+        assert data["dedup"]["verdict"] == "partial" and data["clusters"] == [0]
+        assert client.get(pair_url(MATCH_ID, LONE_ID, twin=True)).json()["dedup"] is None

@@ -5,13 +5,15 @@ rewrite, partial); related and unrelated edges never join. Each cluster's source
 earliest ``published`` member, else the member the direction guesses point to most (the text
 that covers the others), then the longest text, then the smallest id. Every other member is
 reported against that source; a member whose own text shares nothing with the source (it joined
-through another copy) is reported against the member it copies, named in ``via``.
+through another copy) is reported against the member it copies, named in ``via``. Following
+``via`` from any member always ends at the source.
 
 Everything is ordered by ids and positions, so the same input gives the same clusters.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -153,6 +155,7 @@ def build_clusters(
         group_edges = by_root[group[0]]
         src = choose_source(group, docs, group_edges)
         cluster = Cluster(src)
+        attached: dict[int, tuple[Comparison, int]] = {}
         for m in sorted((x for x in group if x != src), key=lambda x: docs[x].id):
             c = _oriented(by_pair, src, m)
             if c is None:
@@ -160,19 +163,48 @@ def build_clusters(
                 if c is not None:
                     by_pair[(min(src, m), max(src, m))] = Edge(src, m, c)
             if c is not None and c.verdict.is_reuse:
-                cluster.copies.append((m, c, src))
-                continue
-            # joined through another member: report the strongest reuse edge it has
-            best = max(
-                (e for e in group_edges if m in (e.i, e.j)),
-                key=lambda e: (min(e.comparison.coverage_a, e.comparison.coverage_b), -e.i, -e.j),
-            )
-            ref = best.j if best.i == m else best.i
-            oriented = best.comparison if best.i == ref else flip(best.comparison)
-            cluster.copies.append((m, oriented, ref))
+                attached[m] = (c, src)
+        _attach_through_copies(src, group_edges, attached)
+        for m in sorted(attached, key=lambda x: docs[x].id):
+            c, ref = attached[m]
+            cluster.copies.append((m, c, ref))
         clusters.append(cluster)
     clusters.sort(key=lambda c: (-c.size, docs[c.source].id))
     return clusters
+
+
+def _attach_through_copies(
+    src: int, edges: Sequence[Edge], attached: dict[int, tuple[Comparison, int]]
+) -> None:
+    """Report each member that shares nothing with the source against the member it copies.
+
+    Members are reached outward from the source and those already attached to it, always along
+    the strongest reuse edge (least coverage of its two sides) from a reached member, so every
+    ``via`` chain ends at the source: two copies never name each other.
+    """
+    adjacent: dict[int, list[Edge]] = defaultdict(list)
+    for e in edges:
+        adjacent[e.i].append(e)
+        adjacent[e.j].append(e)
+    heap: list[tuple[float, int, int, int]] = []
+
+    def reach(x: int) -> None:
+        for e in adjacent[x]:
+            strength = min(e.comparison.coverage_a, e.comparison.coverage_b)
+            heapq.heappush(heap, (-strength, min(e.i, e.j), max(e.i, e.j), x))
+
+    reached = {src, *attached}
+    for x in sorted(reached):
+        reach(x)
+    while heap:
+        _, i, j, ref = heapq.heappop(heap)
+        m = j if i == ref else i
+        if m in reached:
+            continue
+        e = next(e for e in adjacent[ref] if {e.i, e.j} == {i, j})
+        attached[m] = (e.comparison if e.i == ref else flip(e.comparison), ref)
+        reached.add(m)
+        reach(m)
 
 
 def _oriented(by_pair: dict[tuple[int, int], Edge], a: int, b: int) -> Comparison | None:

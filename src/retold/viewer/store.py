@@ -44,6 +44,12 @@ class Member:
     entry: dict[str, Any] = field(repr=False, compare=False)
 
     @property
+    def via(self) -> str | None:
+        """The member this copy is reported against when it is not the source."""
+        value = self.entry.get("via")
+        return str(value) if value else None
+
+    @property
     def coverage(self) -> dict[str, float]:
         value = self.entry.get("coverage") or {}
         return {k: float(v) for k, v in value.items() if isinstance(v, int | float)}
@@ -74,6 +80,10 @@ class Cluster:
                 return member.title
         return next((m.title for m in self.members if m.title), None)
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """Each copy with the member its verdict was found against: ``(reference, copy)``."""
+        return [(m.via or self.source, m.id) for m in self.members if m.role != "source"]
+
     def summary(self) -> dict[str, Any]:
         verdicts: dict[str, int] = {}
         for m in self.members:
@@ -87,6 +97,7 @@ class Cluster:
             "date": self.date,
             "verdicts": verdicts,
             "members": [m.id for m in self.members],
+            "pairs": [list(p) for p in self.pairs()],
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -139,7 +150,8 @@ class Store(Protocol):
         ...
 
     def member(self, source: str, copy: str) -> Member | None:
-        """What the clusters file says about ``copy`` as a copy of ``source``, if anything."""
+        """What the clusters file says about ``copy`` as a copy of ``source`` (the cluster's
+        source, or the member named in ``via``), if anything."""
         ...
 
 
@@ -262,7 +274,7 @@ class MemoryStore:
             for m in c.members:
                 self._membership.setdefault(m.id, []).append(c.number)
                 if m.role != "source":
-                    self._pairs[(c.source, m.id)] = m
+                    self._pairs[(m.via or c.source, m.id)] = m
         self._order = list(self._docs)
         self._index: TextIndex | None = None
         self._lock = threading.Lock()
