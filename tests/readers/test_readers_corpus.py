@@ -98,8 +98,8 @@ def test_folder_without_articles(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         list(read_corpus(tmp_path))
     assert str(e.value) == (
-        f"{tmp_path} has no .txt, .md or .html files; pass a folder of articles,"
-        " or a .jsonl, .parquet or .csv file"
+        f"{tmp_path} has no .txt, .md or .html articles and no .jsonl, .parquet, .csv or"
+        " .warc.gz shards; point at the folder that holds them"
     )
 
 
@@ -111,8 +111,9 @@ def test_missing_path_and_single_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         list(read_corpus(one))
     assert str(e.value) == (
-        f"{one} is not a collection: pass a folder of articles, or a .jsonl, .parquet or .csv"
-        " file (use `retold compare` for single articles)"
+        f"{one} is not a collection: pass a folder of articles or shards, a .jsonl, .parquet,"
+        " .csv or .warc.gz file, or a quoted glob of them (use `retold compare` for single"
+        " articles)"
     )
 
 
@@ -239,7 +240,7 @@ def test_parquet_round_trip_and_folder(tmp_path: Path) -> None:
 
 
 def test_parquet_batches_and_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("retold.readers.corpus.BATCH_ROWS", 2)
+    monkeypatch.setattr("retold.readers.records.BATCH_ROWS", 2)
     rows = [{"id": f"d{i}", "text": f"Story number {i} about the harbour."} for i in range(5)]
     rows.append({"id": "d1", "text": B})
     rows.append({"id": None, "text": B})

@@ -226,7 +226,7 @@ def test_html_fallback_when_trafilatura_finds_nothing(
 ) -> None:
     import trafilatura
 
-    monkeypatch.setattr(trafilatura, "extract", lambda *a, **k: None)
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
     html = """<html><body><h2>Quay repairs</h2><script>alert(1)</script>
     <p>Repairs start in <b>May</b>.<script>alert(3)</script></p><style>p{}</style>
     <noscript><p>no script</p></noscript><!-- <p>hidden comment</p> --></body></html>"""

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from retold.documents import Document
-from retold.errors import InputError
+from retold.errors import InputError, RetoldError
 from retold.normalize import normalize_text
 from retold.readers.decode import DecodeInfo, decode_bytes, human_size
-from retold.readers.markup import html_to_text, markdown_to_text
+from retold.readers.markup import html_to_text, markdown_to_text, text_headline
 
 Format = Literal["text", "markdown", "html"]
 
@@ -84,9 +84,21 @@ def _clean_meta(value: str | None) -> str | None:
 
 
 def parse_bytes(
-    data: bytes, name: str, *, id: str, fmt: Format | None = None, path: Path | None = None
+    data: bytes,
+    name: str,
+    *,
+    id: str,
+    fmt: Format | None = None,
+    path: Path | None = None,
+    url_hint: str | None = None,
+    crawled: bool = False,
 ) -> Document:
     """Turn the raw bytes of one article into a Document (format sniffed when not given).
+
+    A plain-text article whose first line stands alone gets that line as its title; an HTML
+    page gets its headline. ``url_hint`` is the address a page was fetched from, used when the
+    page does not name its own; ``crawled`` pages without paragraphs have no article text
+    (their visible text is navigation).
 
     Example:
         >>> parse_bytes(b"<html><body><p>Rain fell all day.</p></body></html>", "x", id="x").text
@@ -106,7 +118,16 @@ def parse_bytes(
     if fmt == "markdown":
         raw, title = markdown_to_text(raw)
     elif fmt == "html":
-        raw, meta = html_to_text(raw)
+        try:
+            raw, meta = html_to_text(raw, url=url_hint, bare_text=not crawled)
+        except RetoldError:
+            raise
+        except Exception as e:  # lxml and the extractor fail on some malformed pages
+            raise ReadError(
+                f"{name} could not be parsed as HTML ({type(e).__name__}: {e});"
+                " save the page again or pass its text",
+                "unparsable HTML",
+            ) from None
         title, published = meta["title"], meta["published"]
         url, source = meta["url"], meta["source"]
         if not normalize_text(raw):
@@ -116,6 +137,8 @@ def parse_bytes(
                 "empty",
             )
     text = check_text(raw, name)
+    if fmt == "text":
+        title = text_headline(text)
     return Document(
         id=id,
         text=text,

@@ -1,0 +1,251 @@
+"""Web archive (WARC) files to Documents, streamed record by record with FastWARC.
+
+Only ``response`` and ``resource`` records whose body is HTML or plain text become documents;
+the page's main text is extracted with the same boilerplate-removing extractor as ``.html``
+files. Everything else a crawl holds (``request``, ``metadata``, ``warcinfo`` records,
+redirects, images, scripts) is skipped and counted: once per file and kind, so that a crawl
+does not print a warning for each of its request records. A record that should have been a page
+and cannot be used (truncated, no body, undecodable, no article text) is skipped with a warning
+of its own. A truncated last gzip member loses only its own record.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from retold.documents import Document
+from retold.errors import InputError
+from retold.readers.dates import normalize_published
+from retold.readers.files import Format, ReadError, detect_format, parse_bytes
+
+log = logging.getLogger("retold.readers")
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+_PAGE_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/plain": "text",
+}
+# one skip report per file and reason for the records every crawl is full of
+_NOT_A_PAGE = "not a page (request, metadata, warcinfo, revisit or other records)"
+_NOT_OK = "not a successful response (redirect or error status)"
+_NOT_TEXT = "not HTML or text (images, scripts, PDFs and other media)"
+
+Item = Document | tuple[str, str]
+OnCount = Callable[[str, str, int], None]
+
+
+def is_warc(path: Path) -> bool:
+    """True for ``.warc`` and ``.warc.gz`` files.
+
+    Example:
+        >>> is_warc(Path("CC-NEWS-20240101.warc.gz")), is_warc(Path("dump.jsonl.gz"))
+        (True, False)
+    """
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+def _require_fastwarc() -> None:
+    try:
+        import fastwarc.warc  # noqa: F401
+    except ImportError as e:
+        raise InputError(
+            f"reading WARC files needs FastWARC, which failed to import ({e});"
+            " install it with pip install 'fastwarc>=0.14'"
+        ) from None
+
+
+def _page_format(content_type: str | None, body: bytes) -> Format | None:
+    """html or text from a Content-Type; sniffed when there is none; None for other media."""
+    if not content_type:
+        return detect_format(Path(""), body)
+    mime = content_type.split(";", 1)[0].strip().lower()
+    kind = _PAGE_TYPES.get(mime)
+    return "html" if kind == "html" else "text" if kind == "text" else None
+
+
+def _declared_charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            try:
+                return codecs.lookup(value.strip().strip("\"'")).name
+            except LookupError:
+                return None
+    return None
+
+
+def _as_utf8(body: bytes, charset: str | None, location: str) -> bytes:
+    """The body in UTF-8, decoded with the charset its HTTP header declares when not UTF-8."""
+    if charset is None or charset == "utf-8":
+        return body
+    try:
+        body.decode("utf-8")
+        return body
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = body.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        return body  # the declaration is wrong: leave it to detection
+    log.warning("%s is not UTF-8; read it as %s (its declared charset)", location, charset)
+    return text.encode("utf-8")
+
+
+def read_warc(
+    path: Path,
+    name: str,
+    max_bytes: int,
+    *,
+    taken: Callable[[str], bool],
+    on_count: OnCount,
+) -> Iterator[Item]:
+    """Stream the pages of one WARC file as Documents or ``(location, reason)`` skips.
+
+    Args:
+        path: The ``.warc`` or ``.warc.gz`` file (one gzip member per record, or one for all).
+        name: How to name the file in messages.
+        max_bytes: Largest record body accepted.
+        taken: Whether an id is already used in the collection: a target URI fetched twice
+            keeps the URI as the first copy's id and the WARC-Record-ID for the later ones.
+        on_count: Called as ``on_count(location, reason, n)`` at the end of the file for the
+            records skipped in bulk (not pages, failed responses, media).
+
+    Raises:
+        InputError: The file holds no WARC record at all, or FastWARC is missing.
+    """
+    _require_fastwarc()
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    page_types = int(WarcRecordType.response) | int(WarcRecordType.resource)
+    bulk: Counter[str] = Counter()
+    records = 0
+    with path.open("rb") as stream:
+        gz = stream.read(2) == b"\x1f\x8b" or path.name.lower().endswith(".gz")
+        offset: int | None = 0
+        while offset is not None:
+            start, offset = offset, None
+            stream.seek(start)
+            last = start
+            it = iter(ArchiveIterator(stream, parse_http=True))
+            while True:
+                try:
+                    record = next(it)
+                except StopIteration:
+                    if records == 0 and start == 0:
+                        # no record where the first must start: damage at the head of the file
+                        offset = _next_record(stream, 1, gz)
+                        if offset is not None:
+                            yield f"{name} at its start", "damaged WARC data"
+                    break
+                except Exception:  # OSError or StreamError, by FastWARC version
+                    # damaged bytes: go on at the next record that starts cleanly after them
+                    offset = _next_record(stream, last + 1, gz)
+                    if records or offset is not None:
+                        where = f"after record {records}" if records else "at its start"
+                        yield f"{name} {where}", "damaged WARC data"
+                    break
+                last = start + int(record.stream_pos)
+                records += 1
+                location = f"{name} record {records}"
+                if not int(record.record_type) & page_types:
+                    bulk[_NOT_A_PAGE] += 1
+                    continue
+                yield from _page(record, location, max_bytes, taken, bulk)
+    if records == 0:
+        raise InputError(
+            f"{name} holds no WARC records; pass a .warc or .warc.gz file as crawlers write them"
+        )
+    for reason, n in bulk.most_common():
+        on_count(name, reason, n)
+
+
+def _next_record(stream: BinaryIO, start: int, gz: bool) -> int | None:
+    """Offset of the first record at or after ``start`` that begins cleanly, or None."""
+    magic = b"\x1f\x8b\x08" if gz else b"WARC/1."
+    stream.seek(start)
+    pos, tail = start, b""
+    while chunk := stream.read(1 << 20):
+        buf, base = tail + chunk, pos - len(tail)
+        i = buf.find(magic)
+        while i != -1:
+            if _begins_record(buf[i : i + 4096], gz):
+                return base + i
+            i = buf.find(magic, i + 1)
+        tail = buf[-(len(magic) - 1) :]
+        pos += len(chunk)
+    return None
+
+
+def _begins_record(head: bytes, gz: bool) -> bool:
+    if not gz:
+        return head.startswith(b"WARC/1.")
+    try:
+        return zlib.decompressobj(wbits=31).decompress(head, 16).startswith(b"WARC/")
+    except zlib.error:
+        return False
+
+
+def _page(
+    record: object,
+    location: str,
+    max_bytes: int,
+    taken: Callable[[str], bool],
+    bulk: Counter[str],
+) -> Iterator[Item]:
+    headers = record.headers  # type: ignore[attr-defined]
+    uri = (headers.get("WARC-Target-URI") or "").strip().strip("<>") or None
+    if uri:
+        location = f"{location} ({uri})"
+    http = record.http_headers  # type: ignore[attr-defined]
+    if http is not None:
+        if http.status_code is not None and not 200 <= int(http.status_code) < 300:
+            bulk[_NOT_OK] += 1
+            return
+        content_type = http.get("Content-Type")
+    else:
+        content_type = headers.get("Content-Type")
+    expected = int(record.content_length)  # type: ignore[attr-defined]
+    if expected > max_bytes:
+        yield location, "too large"
+        return
+    body = record.reader.read(max_bytes + 1)  # type: ignore[attr-defined]
+    if len(body) < expected:
+        # the file ends inside this record (an interrupted download or copy)
+        yield location, "truncated record"
+        return
+    if not body.strip():
+        yield location, "no body"
+        return
+    fmt = _page_format(content_type, body)
+    if fmt is None:
+        bulk[_NOT_TEXT] += 1
+        return
+    body = _as_utf8(body, _declared_charset(content_type), location)
+    record_id = (headers.get("WARC-Record-ID") or "").strip().strip("<>") or None
+    doc_id = uri if uri and not taken(uri) else record_id or uri or location
+    try:
+        doc = parse_bytes(body, location, id=doc_id, fmt=fmt, url_hint=uri, crawled=True)
+    except ReadError as e:
+        yield location, "no article text" if e.reason == "empty" else e.reason
+        return
+    published = doc.published or normalize_published(headers.get("WARC-Date"))
+    yield Document(
+        id=doc.id,
+        text=doc.text,
+        title=doc.title,
+        url=uri or doc.url,
+        published=published,
+        source=doc.source,
+    )
+
+
+__all__ = ["WARC_SUFFIXES", "is_warc", "read_warc"]
