@@ -280,3 +280,101 @@ def test_a_copy_via_another_member_links_to_the_pair_behind_its_verdict() -> Non
         data = client.get(pair_url(MATCH_COPY_ID, LONE_ID, twin=True)).json()
         assert data["dedup"]["verdict"] == "partial" and data["clusters"] == [0]
         assert client.get(pair_url(MATCH_ID, LONE_ID, twin=True)).json()["dedup"] is None
+
+
+def _secure(headers: object) -> bool:
+    h = dict(headers)  # type: ignore[call-overload]
+    return (
+        "default-src 'none'" in h.get("content-security-policy", "")
+        and h.get("x-content-type-options") == "nosniff"
+        and h.get("x-frame-options") == "DENY"
+        and h.get("referrer-policy") == "no-referrer"
+    )
+
+
+def test_check_with_too_many_sentences_is_413_not_500(client: TestClient) -> None:
+    text = "Ab cd ef. " * 5100  # 51 kB, far under the upload limit
+    response = client.post("/check.json", data={"text": text})
+    assert response.status_code == 413
+    assert "5,100 sentences, over the limit of 5,000" in response.json()["error"]
+    assert _secure(response.headers)
+
+
+def test_check_field_just_over_the_limit_is_413(store: MemoryStore) -> None:
+    with TestClient(create_app(store, max_upload=2000), base_url="http://127.0.0.1") as c:
+        response = c.post("/check.json", data={"text": "w" * 2100})  # under the slack for headers
+        assert response.status_code == 413
+        assert response.json()["error"] == "the article is too large: at most 2000 bytes"
+
+
+def test_internal_errors_are_500_pages_with_the_security_headers(store: MemoryStore) -> None:
+    class Broken(MemoryStore):
+        def search(self, query: str, limit: int = 50):  # type: ignore[no-untyped-def]
+            raise RuntimeError("boom")
+
+    broken = Broken(DOCUMENTS, [])
+    with TestClient(create_app(broken), base_url="http://127.0.0.1") as c:
+        page = c.get("/search?q=tram")
+        assert page.status_code == 500 and _secure(page.headers)
+        assert "boom" not in page.text
+        twin = c.get("/search.json?q=tram")
+        assert twin.status_code == 500 and _secure(twin.headers)
+        assert twin.json() == {"error": "internal error", "status": 500}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://attacker.example"},
+        {"origin": "null"},
+        {"origin": "http://127.0.0.1:9999"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site", "origin": "http://127.0.0.1"},
+    ],
+)
+def test_cross_origin_posts_are_refused(client: TestClient, headers: dict[str, str]) -> None:
+    response = client.post("/check", data={"text": REWRITE}, headers=headers)
+    assert response.status_code == 403 and _secure(response.headers)
+    assert response.text.startswith("Cross-origin request refused")
+
+
+def test_same_origin_and_scripted_posts_are_served(client: TestClient) -> None:
+    same = {"origin": "http://127.0.0.1", "sec-fetch-site": "same-origin"}
+    assert client.post("/check.json", data={"text": REWRITE}, headers=same).status_code == 200
+    assert client.post("/check.json", data={"text": REWRITE}).status_code == 200  # no headers
+
+
+def test_checks_beyond_the_free_slots_are_503(store: MemoryStore) -> None:
+    app = create_app(store)
+    viewer = app.state.viewer
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        taken = 0
+        while viewer._check_slots.acquire(blocking=False):
+            taken += 1
+        try:
+            busy = c.post("/check.json", data={"text": REWRITE})
+        finally:
+            for _ in range(taken):
+                viewer._check_slots.release()
+        assert taken >= 1 and busy.status_code == 503
+        assert busy.json()["error"].startswith("the viewer is busy")
+        assert c.post("/check.json", data={"text": REWRITE}).status_code == 200
+
+
+def test_a_long_check_is_compared_with_fewer_candidates(
+    store: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retold.viewer.app as viewer_app
+
+    calls: list[str] = []
+
+    def pair_fn(a, b):  # type: ignore[no-untyped-def]
+        calls.append(a.id)
+        return Viewer(store).compare(a, b)
+
+    monkeypatch.setattr(viewer_app, "CHECK_CHAR_BUDGET", 2 * len(REWRITE))
+    viewer = Viewer(store, pair_fn)
+    from retold.readers import read_text
+
+    viewer.check(read_text(REWRITE, id="checked"))
+    assert 1 <= len(calls) <= 2

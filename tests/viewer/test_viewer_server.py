@@ -161,3 +161,39 @@ def test_serve_index_errors(
         f"Error: {tmp_path} is not a retold index: create it with "
         f"`retold index add CORPUS --index {tmp_path}`"
     )
+
+
+def test_banner_of_a_wildcard_bind_says_so_and_warns() -> None:
+    from retold.viewer.server import banner
+
+    sock = bind("0.0.0.0", 0)
+    try:
+        port = sock.getsockname()[1]
+        lines = banner(sock, "3 documents")
+    finally:
+        sock.close()
+    assert lines[0].startswith(f"Serving 3 documents on every interface (0.0.0.0), port {port}")
+    assert len(lines) == 2 and lines[1].startswith("warning: any machine that can reach this one")
+    local = bind("127.0.0.1", 0)
+    try:
+        assert banner(local, "x") == [f"Serving x on {url_of(local)}  (Ctrl+C to stop)"]
+    finally:
+        local.close()
+
+
+def test_serve_on_all_interfaces_prints_the_real_address_and_a_warning(
+    corpus_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retold.viewer.server as server
+
+    served: list[object] = []
+    monkeypatch.setattr(server, "serve", lambda app, sock, **kw: served.append(sock))
+    try:
+        main(["serve", "--corpus", str(corpus_file), "--host", "0.0.0.0", "-p", "0"])
+    except SystemExit as exc:
+        assert not exc.code
+    out, err = capsys.readouterr()
+    assert "on every interface (0.0.0.0)" in out and "http://127.0.0.1:" in out
+    assert err.startswith("warning: any machine that can reach this one on port")
+    for sock in served:
+        sock.close()  # type: ignore[attr-defined]

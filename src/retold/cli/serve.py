@@ -82,7 +82,7 @@ def command(
     if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("uvicorn") is None:
         raise MissingDependencyError("retold serve", "serve")
     from retold.viewer.app import LOOPBACK_HOSTS, create_app
-    from retold.viewer.server import DEFAULT_HOST, bind, check_host, serve, url_of
+    from retold.viewer.server import DEFAULT_HOST, banner, bind, check_host, serve
 
     # only a --host typed on the command line counts as asking for it (not an env default)
     source = ctx.get_parameter_source("host")
@@ -100,7 +100,10 @@ def command(
         # the word index for search and /check builds while the first pages are served
         threading.Thread(target=prepare, name="retold-viewer-index", daemon=True).start()
     sock = bind(chosen, port)
-    click.echo(f"Serving {store.description} on {url_of(sock)}  (Ctrl+C to stop)")
+    first, *warnings = banner(sock, store.description)
+    click.echo(first)
+    for line in warnings:
+        click.echo(line, err=True)
     serve(app, sock, open_browser=open_browser)
 
 

@@ -7,8 +7,10 @@ store, never joined to a path, so ``../../etc/passwd`` is simply an unknown id (
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -26,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from retold import __version__
 from retold.documents import Comparison, Document
-from retold.errors import RetoldError
+from retold.errors import InputError, RetoldError
 from retold.report.html import REPORT_CSS
 from retold.report.json import comparison_dict
 from retold.report.layout import direction_text, percent
@@ -37,12 +39,15 @@ PER_PAGE = 50
 MAX_PER_PAGE = 500
 MAX_UPLOAD = 1 << 20  # bytes accepted by /check, text or file
 CHECK_CANDIDATES = 10
+CHECK_SLOTS = 2  # /check requests worked on at once; more are answered 503 at once
+CHECK_CHAR_BUDGET = 2_000_000  # checked characters times candidates compared, per request
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("retold.viewer")
 
 # (HTML path, JSON twin, what it shows), the order the /api page lists them in
 API: tuple[tuple[str, str, str], ...] = (
@@ -54,6 +59,10 @@ API: tuple[tuple[str, str, str], ...] = (
     ("/check (POST text or file)", "/check.json", "sources of a pasted article"),
     ("/api", "/api.json", "this list"),
 )
+
+
+class CheckTooLarge(InputError):
+    """The checked article has more sentences than one comparison takes (answered 413)."""
 
 
 class Viewer:
@@ -85,6 +94,8 @@ class Viewer:
         self._html: OrderedDict[tuple[str, str], tuple[Comparison, Markup, Markup]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._comparer: Any = None  # the default comparer, once made
+        self._check_slots = threading.BoundedSemaphore(CHECK_SLOTS)
 
     def warm(self) -> None:
         """Load the model now rather than on the first pair page."""
@@ -94,7 +105,8 @@ class Viewer:
         if self._pair_fn is None:
             from retold.pair.compare import Comparer
 
-            self._pair_fn = Comparer(self.model).compare
+            self._comparer = Comparer(self.model)
+            self._pair_fn = self._comparer.compare
         return self._pair_fn
 
     def compare(self, a: Document, b: Document, *, cache: bool = True) -> Comparison:
@@ -130,8 +142,48 @@ class Viewer:
         return table, changes
 
     def check(self, checked: Document, limit: int = CHECK_CANDIDATES) -> list[Comparison]:
-        """Comparisons of ``checked`` (side B) with its sources in the store, best first."""
-        return self.store.sources(checked, lambda a, b: self.compare(a, b, cache=False), limit)
+        """Comparisons of ``checked`` (side B) with its sources in the store, best first.
+
+        The work is bounded: the checked text is segmented and embedded once for all its
+        candidates, a long text is compared with fewer candidates (``CHECK_CHAR_BUDGET``), and
+        a text with more sentences than one comparison takes is refused.
+
+        Raises:
+            CheckTooLarge: over ``CompareConfig.max_sentences`` sentences.
+            RetoldError: the text cannot be compared (e.g. it has no sentences).
+        """
+        from retold.pair.compare import CompareConfig
+        from retold.segment import segment
+
+        fn = self._compare_fn()
+        seg = segment(checked)
+        most = CompareConfig().max_sentences
+        if len(seg.sentences) > most:
+            raise CheckTooLarge(
+                f"the article has {len(seg.sentences):,} sentences, over the limit of {most:,}"
+                " for one check: paste one article at a time"
+            )
+        limit = max(1, min(limit, CHECK_CHAR_BUDGET // max(len(checked.text), 1)))
+        comparer = self._comparer
+        if comparer is None or fn != comparer.compare:
+            return self.store.sources(checked, lambda a, b: self.compare(a, b, cache=False), limit)
+        vectors = comparer.embed(seg) if seg.sentences else None
+
+        def against(a: Document, b: Document) -> Comparison:
+            if b is not checked:
+                return self.compare(a, b, cache=False)
+            return comparer.compare_segmented(segment(a), seg, None, vectors)
+
+        return self.store.sources(checked, against, limit)
+
+    def try_check(self, checked: Document) -> list[Comparison] | None:
+        """``check`` when a slot is free, else None at once (the caller answers busy)."""
+        if not self._check_slots.acquire(blocking=False):
+            return None
+        try:
+            return self.check(checked)
+        finally:
+            self._check_slots.release()
 
 
 def _templates() -> Environment:
@@ -160,9 +212,15 @@ class Guard:
     host name; ``None`` allows any host (for an explicit ``--host``).
     """
 
-    def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...] | None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        allowed_hosts: tuple[str, ...] | None,
+        on_error: Callable[[Request, Exception], Awaitable[Response]] | None = None,
+    ) -> None:
         self.app = app
         self.allowed = None if allowed_hosts is None else {h.lower() for h in allowed_hosts}
+        self.on_error = on_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -175,14 +233,53 @@ class Guard:
                 await _secured(response)(scope, receive, send)
                 return
 
+        if scope["method"] not in ("GET", "HEAD") and _cross_origin(scope):
+            response = Response(
+                "Cross-origin request refused: submit the form from the viewer's own pages",
+                status_code=403,
+            )
+            await _secured(response)(scope, receive, send)
+            return
+        started = False
+
         async def send_secured(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_secured)
+        try:
+            await self.app(scope, receive, send_secured)
+        except Exception as exc:
+            # answered here, inside the headers, rather than by Starlette's outermost handler
+            log.exception("internal error on %s", scope.get("path"))
+            if started:
+                raise
+            if self.on_error is not None:
+                response = await self.on_error(Request(scope), exc)
+            else:
+                response = Response("Internal Server Error", status_code=500)
+            await _secured(response)(scope, receive, send)
+
+
+def _cross_origin(scope: Scope) -> bool:
+    """True for a browser request sent by another site's page (a form post, a fetch).
+
+    Browsers send ``Sec-Fetch-Site`` and, on posts, ``Origin``; clients that send neither
+    (curl, scripts) are not browsers a foreign page could drive, and are let through.
+    """
+    headers = dict(scope["headers"])
+    site = headers.get(b"sec-fetch-site", b"").decode("latin-1").lower()
+    if site and site not in ("same-origin", "none"):
+        return True
+    origin = headers.get(b"origin", b"").decode("latin-1").strip().lower()
+    if not origin:
+        return False
+    host = headers.get(b"host", b"").decode("latin-1").strip().lower()
+    return origin == "null" or origin.split("://", 1)[-1] != host
 
 
 SECURITY_HEADERS = {
@@ -320,7 +417,16 @@ def create_app(
 
     async def check(request: Request) -> Response:
         checked = await _checked_document(request, max_upload)
-        found = await run_in_threadpool(viewer.check, checked)
+        try:
+            found = await run_in_threadpool(viewer.try_check, checked)
+        except CheckTooLarge as exc:
+            raise HTTPException(413, str(exc)) from None
+        except RetoldError as exc:
+            raise HTTPException(422, str(exc)) from None
+        if found is None:
+            raise HTTPException(
+                503, "the viewer is busy with other checks: try again in a few seconds"
+            )
         sources = [
             {
                 "id": c.a.id,
@@ -378,7 +484,7 @@ def create_app(
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: error, 500: error})
     app.state.viewer = viewer
-    app.add_middleware(Guard, allowed_hosts=allowed_hosts)
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts, on_error=error)
     return app
 
 
@@ -392,7 +498,9 @@ async def _checked_document(request: Request, limit: int) -> Document:
         raise HTTPException(413, f"the article is too large: at most {limit} bytes")
     try:
         form = await request.form(max_files=1, max_fields=4, max_part_size=limit)
-    except HTTPException:
+    except HTTPException as exc:
+        if "maximum size" in str(exc.detail):  # Starlette answers 400 for an oversized field
+            raise HTTPException(413, f"the article is too large: at most {limit} bytes") from None
         raise
     except Exception as exc:
         raise HTTPException(400, f"could not read the form: {exc}") from None

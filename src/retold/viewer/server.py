@@ -94,6 +94,31 @@ def url_of(sock: socket.socket) -> str:
     return f"http://{shown}:{port}/"
 
 
+def banner(sock: socket.socket, description: str) -> list[str]:
+    """The lines ``retold serve`` prints at start: where it answers, and a warning when other
+    machines can reach it.
+
+    A wildcard bind (``0.0.0.0``, ``::``) is shown as such, with the loopback URL to open on
+    this machine, rather than as a loopback URL that hides how far it reaches.
+    """
+    host, port = sock.getsockname()[:2]
+    if host in ("0.0.0.0", "::"):
+        lines = [
+            f"Serving {description} on every interface ({host}), port {port}; on this machine: "
+            f"{url_of(sock)}  (Ctrl+C to stop)",
+            f"warning: any machine that can reach this one on port {port} can read every "
+            "document and run checks; the Host check is off. Use --host 127.0.0.1 to stay local",
+        ]
+        return lines
+    lines = [f"Serving {description} on {url_of(sock)}  (Ctrl+C to stop)"]
+    if not is_loopback(host):
+        lines.append(
+            f"warning: any machine that can reach {host} on port {port} can read every "
+            "document and run checks; the Host check is off. Use --host 127.0.0.1 to stay local"
+        )
+    return lines
+
+
 @dataclass
 class Running:
     """A server started in a background thread (tests, benchmarks)."""
