@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from retold.cli.engine_options import engine_options
-from retold.cli.options import model_option, quiet_option
-from retold.errors import InputError
+from retold.cli.options import DEFAULT_READ_OPTIONS, corpus_options, model_option, quiet_option
+from retold.errors import ConfigError, InputError
 
 
 @click.command("dedup")
@@ -42,6 +43,7 @@ from retold.errors import InputError
     "model, misses paraphrased rewrites.",
 )
 @model_option
+@corpus_options
 @quiet_option
 @engine_options
 def command(
@@ -51,6 +53,7 @@ def command(
     threshold: float,
     lexical_only: bool,
     model: str,
+    read_options: dict[str, Any],
     quiet: bool,
     engine: str,
     address: str | None,
@@ -59,15 +62,18 @@ def command(
 ) -> None:
     """Find every copy inside CORPUS and write clusters: source, copies, verdicts, alignments.
 
-    CORPUS is a folder of .txt/.html/.md files or a JSONL, Parquet or CSV file with id, text
-    and optional title, url, published, source. Each cluster's source is its earliest
-    published member, else the text that covers the others.
+    CORPUS is a folder of .txt/.html/.md files, a JSONL, Parquet, CSV or WARC file, or a
+    folder or quoted glob of such shards. Records hold id, text and optional title, url,
+    published, source (other column names: --id-field, --text-field, ...). Each cluster's
+    source is its earliest published member, else the text that covers the others.
 
     \b
     Example:
       retold dedup articles/ -o clusters.jsonl
       retold dedup articles.jsonl -o clusters.parquet --format parquet --lexical-only
       retold dedup crawl.jsonl -o clusters.jsonl --work-dir work/   # rerun to resume
+      retold dedup 'crawl/*.warc.gz' -o clusters.jsonl
+      retold dedup dump/ -o clusters.jsonl --id-field doc_id --text-field body
       retold dedup articles.jsonl -o clusters.jsonl --engine ray --address auto
     """
     from retold.cli.engine_options import run_engine
@@ -86,13 +92,19 @@ def command(
     remote = [arg for arg in (corpus, output) if "://" in arg]
     if remote and engine != "ray":
         raise InputError(f"{remote[0]} is a URL: URLs need --engine ray (extra 'ray')")
+    if engine == "ray" and read_options != DEFAULT_READ_OPTIONS:
+        raise ConfigError(
+            "--engine ray reads the standard columns only: rename the columns to id, text,"
+            " title, url, published, source (and keep --max-bytes at its default), or use the"
+            " local engine"
+        )
     skips = WarningSkips(quiet)
     result = run_engine(
         engine,
         corpus=str(corpus),
         config=cfg,
         output=str(output),
-        documents=lambda: opened(read_corpus(Path(corpus), on_skip=skips)),
+        documents=lambda: opened(read_corpus(Path(corpus), on_skip=skips, **read_options)),
         progress=progress_for(quiet),
         on_skip=skips,
         address=address,

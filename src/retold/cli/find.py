@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from retold.cli.options import quiet_option
+from retold.cli.options import corpus_options, quiet_option
 
 if TYPE_CHECKING:
     from retold.index import Match
@@ -38,9 +38,17 @@ if TYPE_CHECKING:
     show_default=True,
     help="Most sources listed per article.",
 )
+@corpus_options
 @quiet_option
-def command(articles: tuple[Path, ...], index_dir: Path, fmt: str, top: int, quiet: bool) -> None:
-    """Find the sources of each ARTICLE (a file, or a folder / JSONL of articles) in an index.
+def command(
+    articles: tuple[Path, ...],
+    index_dir: Path,
+    fmt: str,
+    top: int,
+    read_options: dict[str, Any],
+    quiet: bool,
+) -> None:
+    """Find the sources of each ARTICLE (a file, or any collection `dedup` reads) in an index.
 
     Each source comes with its verdict, coverage of both texts, direction and the sentence
     alignment (json).
@@ -49,20 +57,21 @@ def command(articles: tuple[Path, ...], index_dir: Path, fmt: str, top: int, qui
     Example:
       retold find story.txt --index news.idx
       retold find inbox/ --index news.idx --format json > sources.jsonl
+      retold find today.warc.gz --index news.idx
     """
     from retold.cli.progress import WarningSkips
     from retold.index import IndexStore, find_sources
     from retold.pair.compare import Comparer
-    from retold.readers import read_corpus, read_document
+    from retold.readers import is_collection, read_corpus, read_document
 
     skips = WarningSkips(quiet)
-    with IndexStore.open(index_dir) as store:
+    with IndexStore.open(index_dir, readonly=True) as store:
         comparer = Comparer(store.embedder)
         for path in articles:
             queries = (
-                read_corpus(path, on_skip=skips)
-                if path.is_dir() or path.suffix.lower() in (".jsonl", ".parquet", ".csv")
-                else [read_document(path)]
+                read_corpus(path, on_skip=skips, **read_options)
+                if is_collection(path)
+                else [read_document(path, max_bytes=read_options["max_bytes"])]
             )
             for q in queries:
                 matches = find_sources(store, q, comparer, top=top)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
-from retold.cli.options import model_option, quiet_option
+from retold.cli.options import corpus_options, model_option, quiet_option
 
 
 @click.group("index")
@@ -41,8 +42,16 @@ _index_option = click.option(
     default=None,
     help="Worker processes that segment and embed new articles (default: all CPUs).",
 )
+@corpus_options
 @quiet_option
-def add(corpus: Path, index_dir: Path, model: str, num_cpus: int | None, quiet: bool) -> None:
+def add(
+    corpus: Path,
+    index_dir: Path,
+    model: str,
+    num_cpus: int | None,
+    read_options: dict[str, Any],
+    quiet: bool,
+) -> None:
     """Add the articles of CORPUS that the index does not hold yet.
 
     Ids already present with the same text are skipped silently; with a different text they
@@ -52,6 +61,8 @@ def add(corpus: Path, index_dir: Path, model: str, num_cpus: int | None, quiet: 
     \b
     Example:
       retold index add articles/ --index news.idx
+      retold index add 'crawl/*.warc.gz' --index news.idx
+      retold index add dump.parquet --index news.idx --id-field doc_id --text-field body
     """
     from rich.console import Console
 
@@ -61,7 +72,7 @@ def add(corpus: Path, index_dir: Path, model: str, num_cpus: int | None, quiet: 
     from retold.readers import read_corpus
 
     skips = WarningSkips(quiet)
-    docs = opened(read_corpus(corpus, on_skip=skips))
+    docs = opened(read_corpus(corpus, on_skip=skips, **read_options))
     with IndexStore.open(index_dir, create=True, config=IndexConfig(model=model)) as store:
         report = store.add(
             docs,

@@ -71,12 +71,11 @@ class WarningSkips:
         self.quiet = quiet
         self.console = Console(stderr=True, highlight=False)
 
-    def __call__(self, location: str, reason: str) -> None:
-        self.log(location, reason)
+    def __call__(self, location: str, reason: str, count: int = 1) -> None:
+        self.log(location, reason, count)
         if not self.quiet:
-            self.console.print(
-                f"warning: skipped {location}: {reason}", markup=False, soft_wrap=True
-            )
+            what = location if count == 1 else f"{count:,} records of {location}"
+            self.console.print(f"warning: skipped {what}: {reason}", markup=False, soft_wrap=True)
 
     @property
     def total(self) -> int:

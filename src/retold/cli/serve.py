@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib.util
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from retold.cli.options import model_option
+from retold.cli.options import DEFAULT_READ_OPTIONS, corpus_options, model_option
 from retold.errors import ConfigError, MissingDependencyError
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--corpus",
-    type=click.Path(path_type=Path, exists=True),
-    help="The corpus the clusters file was made from (folder, JSONL, Parquet or CSV).",
+    type=click.Path(path_type=Path),
+    help="The corpus the clusters file was made from (anything `retold dedup` reads).",
 )
 @click.option(
     "--host",
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     help="Pair comparisons kept in memory.",
 )
 @model_option
+@corpus_options
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -65,6 +66,7 @@ def command(
     open_browser: bool,
     cache: int,
     model: str,
+    read_options: dict[str, Any],
 ) -> None:
     """Browse copies, clusters and sentence alignments in a local web viewer.
 
@@ -77,6 +79,7 @@ def command(
     Example:
       retold dedup articles/ -o clusters.jsonl
       retold serve clusters.jsonl --corpus articles/ -p 0 --open
+      retold serve clusters.jsonl --corpus 'crawl/*.warc.gz'
       retold serve --index my-index/
     """
     if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("uvicorn") is None:
@@ -89,7 +92,7 @@ def command(
     explicit = host is not None and source == click.core.ParameterSource.COMMANDLINE
     chosen = host if host is not None else DEFAULT_HOST
     check_host(chosen, explicit=explicit)
-    store = _open_store(clusters, index_dir, corpus)
+    store = _open_store(clusters, index_dir, corpus, read_options)
     allowed = None if explicit and chosen not in LOOPBACK_HOSTS else LOOPBACK_HOSTS
     # an index compares with its own model and stored sentence vectors
     pair_fn = getattr(store, "compare", None)
@@ -107,7 +110,12 @@ def command(
     serve(app, sock, open_browser=open_browser)
 
 
-def _open_store(clusters: Path | None, index_dir: Path | None, corpus: Path | None) -> Store:
+def _open_store(
+    clusters: Path | None,
+    index_dir: Path | None,
+    corpus: Path | None,
+    read_options: dict[str, Any] | None = None,
+) -> Store:
     from retold.viewer.store import MemoryStore
 
     if index_dir is not None:
@@ -115,10 +123,15 @@ def _open_store(clusters: Path | None, index_dir: Path | None, corpus: Path | No
 
         if corpus is not None:
             raise ConfigError("--corpus and --index exclude each other: the index holds the texts")
+        if read_options not in (None, DEFAULT_READ_OPTIONS):
+            raise ConfigError(
+                "--id-field, --text-field, ... and --max-bytes apply to --corpus: the index"
+                " already holds its texts"
+            )
         return open_index_store(index_dir, clusters)
     if clusters is None and corpus is None:
         raise ConfigError(
             "nothing to serve: pass the clusters file of `retold dedup` with --corpus, "
             "or --index DIR"
         )
-    return MemoryStore.from_files(clusters, corpus)
+    return MemoryStore.from_files(clusters, corpus, read_options=read_options)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -281,11 +281,20 @@ class MemoryStore:
         self.description = description or f"{len(self._docs)} documents"
 
     @classmethod
-    def from_files(cls, clusters: Path | None, corpus: Path | None) -> MemoryStore:
-        """Load a clusters file and/or a corpus (any format ``retold.readers`` reads)."""
+    def from_files(
+        cls,
+        clusters: Path | None,
+        corpus: Path | None,
+        read_options: Mapping[str, Any] | None = None,
+    ) -> MemoryStore:
+        """Load a clusters file and/or a corpus (any format ``retold.readers`` reads).
+
+        ``read_options`` go to ``read_corpus`` (column names, ``max_bytes``).
+        """
         from retold.readers import read_corpus
 
-        documents: list[Document] = list(read_corpus(corpus)) if corpus is not None else []
+        options = dict(read_options or {})
+        documents = list(read_corpus(corpus, **options)) if corpus is not None else []
         loaded = read_clusters(clusters) if clusters is not None else []
         known = {d.id for d in documents}
         missing = [m.id for c in loaded for m in c.members if m.id not in known]
