@@ -35,3 +35,31 @@ class IndexStateError(RetoldError):
     """The on-disk index is missing, locked, from another version or damaged."""
 
     exit_code = 4
+
+
+class OutputError(RetoldError):
+    """A result, work file or index cannot be written: no space left, read-only, no access."""
+
+    exit_code = 5
+
+
+def write_error(path: object, exc: BaseException) -> OutputError:
+    """The one-line ``OutputError`` for a failed write of ``path``.
+
+    Example:
+        >>> import errno
+        >>> str(write_error("out.jsonl", OSError(errno.ENOSPC, "No space left on device")))
+        'no space left on device at out.jsonl: free some space and run the same command again'
+    """
+    import errno
+
+    code = getattr(exc, "errno", None)
+    text = str(exc).lower()
+    if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text or "no space" in text:
+        return OutputError(
+            f"no space left on device at {path}: free some space and run the same command again"
+        )
+    if code == errno.EROFS:
+        return OutputError(f"{path} is on a read-only file system: write somewhere else")
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return OutputError(f"cannot write {path}: {reason}")

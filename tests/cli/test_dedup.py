@@ -150,3 +150,73 @@ def test_dedup_leaves_out_a_document_too_long_to_compare_and_finishes(
     assert "skipped 3" in err  # empty.txt, blob.txt and huge.txt
     records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [sorted(m["id"] for m in r["members"]) for r in records] == [["a.txt", "b.txt"]]
+
+
+class _FullFile:
+    """A file open for writing on a disk with no space left."""
+
+    def __init__(self, f) -> None:  # type: ignore[no-untyped-def]
+        self._f = f
+
+    def write(self, data: object) -> int:
+        import errno
+
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._f, name)
+
+    def __enter__(self) -> _FullFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._f.close()
+
+
+def _fill_disk(monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    real_open = Path.open
+
+    def full_open(self: Path, mode: str = "r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        f = real_open(self, mode, *args, **kwargs)
+        return _FullFile(f) if "w" in mode and self.name.endswith(suffix) else f
+
+    monkeypatch.setattr(Path, "open", full_open)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_dedup_on_a_full_disk_says_so_and_leaves_no_partial_file(
+    folder: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+) -> None:
+    out = tmp_path / f"clusters.{fmt}"
+    _fill_disk(monkeypatch, f"clusters.{fmt}.tmp")
+    argv = ["dedup", str(folder), "-o", str(out), "--lexical-only", "--format", fmt, "-q"]
+    code, _, err = _run(argv, capsys)
+    assert code == 5
+    assert err == (
+        f"Error: no space left on device at {out}: free some space and run the same command"
+        " again\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles"]
+
+
+def test_dedup_with_a_full_work_dir_says_so_and_a_rerun_resumes(
+    folder: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "clusters.jsonl"
+    work = tmp_path / "work"
+    _fill_disk(monkeypatch, ".npz.tmp")
+    argv = ["dedup", str(folder), "-o", str(out), "--lexical-only", "--work-dir", str(work)]
+    code, _, err = _run([*argv, "-q"], capsys)
+    assert code == 5 and err.startswith("Error: no space left on device at ")
+    assert len(err.splitlines()) == 1 and not out.exists()
+    assert not [p for p in work.rglob("*.tmp")]
+    monkeypatch.undo()
+    code, _, err = _run([*argv, "-q"], capsys)
+    assert code == 0 and out.exists()

@@ -165,3 +165,104 @@ def test_vectors_past_the_watermark_are_neither_lost_nor_doubled(tmp_path: Path)
     (tmp_path / "ix" / "vectors.usearch").write_bytes(b"damaged")
     with IndexStore.open(tmp_path / "ix") as ix:
         assert ix.vector_count() == 30
+
+
+def _file_state(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.iterdir()) if p.is_file()}
+
+
+def test_index_info_and_a_readonly_open_write_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from retold.cli import main
+
+    root = tmp_path / "ix"
+    with IndexStore.open(root, create=True) as ix:
+        ix.add(synth(12))  # type: ignore[operator]
+        # as after a crash before the vector file was saved: vectors pending in SQLite
+        ix.conn.execute("UPDATE meta SET value = '-1' WHERE key = 'watermark'")
+        ix.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (root / "vectors.usearch").unlink()
+    before = _file_state(root)
+    try:
+        main(["index", "info", "--index", str(root)])
+    except SystemExit as exc:
+        assert not exc.code
+    info = json.loads(capsys.readouterr().out)
+    assert info["documents"] == 12 and info["vectors"] == 12 and info["watermark"] == -1
+    after = _file_state(root)
+    assert "vectors.usearch" not in after
+    assert after.get(DB_NAME) == before[DB_NAME]
+    assert not any(name.endswith(".tmp") for name in after)
+
+
+class _FullDisk:
+    """A connection whose ``commit_fails``-th COMMIT fails as SQLite does on a full disk:
+    the transaction is rolled back by SQLite itself, then the error is raised."""
+
+    def __init__(self, conn: sqlite3.Connection, commit_fails: int) -> None:
+        self._conn = conn
+        self._left = commit_fails
+
+    def execute(self, sql: str, *args: object) -> object:
+        if sql == "COMMIT":
+            self._left -= 1
+            if self._left == 0:
+                self._conn.execute("ROLLBACK")
+                raise sqlite3.OperationalError("database or disk is full")
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._conn, name)
+
+
+def test_full_disk_during_add_is_one_clear_error_and_a_rerun_completes(tmp_path: Path) -> None:
+    from retold.errors import OutputError
+
+    docs = list(synth(40))  # type: ignore[operator]
+    root = tmp_path / "ix"
+    with IndexStore.open(root, create=True) as ix:
+        real = ix.conn
+        ix.conn = _FullDisk(real, commit_fails=2)  # type: ignore[assignment]
+        with pytest.raises(OutputError) as err:
+            ix.add(docs, batch_size=16)
+        assert str(err.value) == (
+            f"no space left on device at {root / DB_NAME}: free some space and run the same"
+            " command again"
+        )
+        ix.conn = real
+        assert ix.count() == 16  # the first batch, whole; nothing of the failed one
+    with IndexStore.open(root) as ix:
+        report = ix.add(docs, batch_size=16)
+        assert (report.added, report.unchanged) == (24, 16)
+        assert ix.count() == 40 and ix.vector_count() == 40
+
+
+def test_full_disk_while_saving_vectors_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    from collections import namedtuple
+
+    from retold.errors import OutputError
+
+    root = tmp_path / "ix"
+    with IndexStore.open(root, create=True) as ix:
+        ix.add(synth(5))  # type: ignore[operator]
+        vectors = ix.vectors()
+
+        def full(path: str) -> None:
+            Path(path).write_bytes(b"half")
+            raise RuntimeError("failed to write")  # usearch does not say why
+
+        monkeypatch.setattr(vectors, "save", full)
+        usage = namedtuple("usage", "total used free")
+        monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**9, 10**9, 0))
+        with pytest.raises(OutputError, match=r"no space left on device at .*vectors\.usearch"):
+            ix.add(synth(8))  # type: ignore[operator]
+    assert not list(root.glob("*.tmp"))
+    monkeypatch.undo()
+    with IndexStore.open(root) as ix:
+        assert ix.count() == 8 and ix.vector_count() == 8

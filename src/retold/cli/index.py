@@ -103,5 +103,5 @@ def info(index_dir: Path) -> None:
     """
     from retold.index import IndexStore
 
-    with IndexStore.open(index_dir) as store:
+    with IndexStore.open(index_dir, readonly=True) as store:
         click.echo(json.dumps(store.info(), indent=2))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,6 +39,7 @@ from retold.engines.prepare import (
     BatchCache,
     PrepareSpec,
     PrepareStats,
+    atomic_write,
     prepare_all,
 )
 from retold.errors import ConfigError, InputError
@@ -157,11 +157,9 @@ def _verify_chunk(
 
 def save_candidates(path: Path, corpus_key: str, cfg: DedupConfig, cands: Candidates) -> None:
     """Save the candidate pairs of a corpus (temporary name, then rename)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as f:
-        arrays = {"key": np.array(_candidates_key(corpus_key, cfg)), **cands.to_arrays()}
+    arrays = {"key": np.array(_candidates_key(corpus_key, cfg)), **cands.to_arrays()}
+    with atomic_write(path) as f:
         np.savez(f, allow_pickle=False, **arrays)
-    os.replace(tmp, path)
 
 
 def load_candidates(path: Path, corpus_key: str, cfg: DedupConfig) -> Candidates | None:
@@ -396,18 +394,18 @@ def _too_long(
 def write_clusters(records: Sequence[dict[str, Any]], path: str | Path, fmt: str = "jsonl") -> None:
     """Write cluster records as JSONL (one cluster a line) or Parquet (one member a row).
 
-    The file is written under a temporary name and renamed, so a reader never sees half a file.
+    The file is written under a temporary name and renamed, so a reader never sees half a file;
+    a failed write (a full disk) removes the temporary file and raises ``OutputError``.
     """
     out = Path(path)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the folder of {out}: {exc.strerror}") from None
-    tmp = out.with_name(out.name + ".tmp")
     if fmt == "jsonl":
-        with tmp.open("w", encoding="utf-8") as f:
+        with atomic_write(out) as f:
             for rec in records:
-                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                f.write((json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
     elif fmt == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -448,7 +446,8 @@ def write_clusters(records: Sequence[dict[str, Any]], path: str | Path, fmt: str
                 *[(key, pa.string()) for key in nested],
             ]
         )
-        pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp)
+        table = pa.Table.from_pylist(rows, schema=schema)
+        with atomic_write(out) as f:
+            pq.write_table(table, f)
     else:
         raise ConfigError(f"unknown format {fmt!r}: choose jsonl or parquet")
-    tmp.replace(out)

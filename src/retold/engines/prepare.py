@@ -17,10 +17,11 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +29,7 @@ import numpy.typing as npt
 from retold.collection.candidates import CandidateConfig
 from retold.collection.fingerprints import MinHashConfig, signatures, token_signatures
 from retold.documents import Document, Segmented, SentenceKind
-from retold.errors import InputError
+from retold.errors import InputError, write_error
 from retold.models import Embedder
 from retold.normalize import _WORD as WORD  # the tokeniser behind normalize.words
 from retold.normalize import fold
@@ -233,11 +234,30 @@ class BatchCache:
         }
         if prep.vectors is not None:
             arrays["vectors"] = prep.vectors
-        path = self._path(k)
-        tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("wb") as f:
+        with atomic_write(self._path(k)) as f:
             np.savez(f, allow_pickle=False, **arrays)
+
+
+@contextmanager
+def atomic_write(path: Path) -> Iterator[BinaryIO]:
+    """A binary file written under ``path``.tmp and renamed to ``path`` once complete.
+
+    Raises:
+        OutputError: the write failed (no space left, read-only, no access); the temporary
+            file is removed and ``path`` is left as it was.
+    """
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open("wb") as f:
+            yield f
+            f.flush()
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_error(path, exc) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _work(

@@ -31,7 +31,7 @@ from retold.collection.fingerprints import LSHConfig, MinHashConfig, band_keys
 from retold.documents import Document
 from retold.engines import NullProgress, Progress, batched
 from retold.engines.prepare import PreparedBatch
-from retold.errors import IndexStateError
+from retold.errors import IndexStateError, write_error
 from retold.models import Embedder, get_embedder
 
 SCHEMA_VERSION = 1
@@ -127,12 +127,16 @@ class IndexStore:
         (1, 1)
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, config: IndexConfig) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, config: IndexConfig, *, readonly: bool = False
+    ) -> None:
         self.path = path
         self.conn = conn
         self.config = config
+        self.readonly = readonly
         self._embedder: Embedder | None = None
         self._vectors: Any = None
+        self._watermark_override: int | None = None  # a damaged vector file, read-only
 
     # --- opening -------------------------------------------------------------------------
     @classmethod
@@ -142,22 +146,33 @@ class IndexStore:
         *,
         create: bool = False,
         config: IndexConfig | None = None,
+        readonly: bool = False,
     ) -> IndexStore:
         """Open an index folder; ``create=True`` makes it when missing.
+
+        With ``readonly`` the database is opened through a SQLite ``mode=ro`` URI and nothing
+        in the folder is written (vectors past the watermark are added in memory only): what
+        read commands such as ``retold index info`` use, so they work on a full disk.
 
         Raises:
             IndexStateError: The folder is not an index (and ``create`` is false), is from
                 another schema version, or its database is damaged.
+            OutputError: A new index cannot be written (no space left, read-only).
         """
         root = Path(path)
         db = root / DB_NAME
         if not db.exists():
-            if not create:
+            if not create or readonly:
                 raise IndexStateError(
                     f"{root} is not a retold index: create it with `retold index add CORPUS"
                     f" --index {root}`"
                 )
-            root.mkdir(parents=True, exist_ok=True)
+            try:
+                root.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise write_error(root, exc) from None
+        if readonly:
+            return cls._open_readonly(root, db)
         try:
             conn = sqlite3.connect(db, timeout=30.0, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -165,23 +180,40 @@ class IndexStore:
             conn.executescript(_SCHEMA)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.DatabaseError as exc:
+            if _is_write_failure(exc):
+                raise write_error(db, exc) from None
             raise IndexStateError(f"{db} is damaged or not an index database ({exc})") from exc
         if not meta:
             cfg = config or IndexConfig()
-            conn.execute("BEGIN")
-            conn.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                [("version", str(SCHEMA_VERSION)), ("config", cfg.to_json()), ("watermark", "-1")],
-            )
-            conn.execute("COMMIT")
-        else:
-            if meta.get("version") != str(SCHEMA_VERSION):
-                raise IndexStateError(
-                    f"{root} was made by another retold version (schema {meta.get('version')},"
-                    f" this one reads {SCHEMA_VERSION}): rebuild it with `retold index add`"
+            try:
+                conn.execute("BEGIN")
+                conn.executemany(
+                    "INSERT INTO meta VALUES (?, ?)",
+                    [
+                        ("version", str(SCHEMA_VERSION)),
+                        ("config", cfg.to_json()),
+                        ("watermark", "-1"),
+                    ],
                 )
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise write_error(db, exc) from None
+        else:
+            _check_version(root, meta)
             cfg = IndexConfig.from_json(meta["config"])
         return cls(root, conn, cfg)
+
+    @classmethod
+    def _open_readonly(cls, root: Path, db: Path) -> IndexStore:
+        try:
+            conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise IndexStateError(f"{db} is damaged or not an index database ({exc})") from None
+        _check_version(root, meta)
+        return cls(root, conn, IndexConfig.from_json(meta["config"]), readonly=True)
 
     def __enter__(self) -> IndexStore:
         return self
@@ -217,6 +249,8 @@ class IndexStore:
         }
 
     def watermark(self) -> int:
+        if self._watermark_override is not None:
+            return self._watermark_override
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'watermark'").fetchone()
         return int(row[0])
 
@@ -355,8 +389,13 @@ class IndexStore:
             c.executemany("INSERT INTO sentence_vectors VALUES (?,?)", vec_rows)
             c.executemany("INSERT INTO bands VALUES (?,?)", band_rows)
             c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
+        except BaseException as exc:
+            # SQLite may already have rolled back itself (a full disk): a second ROLLBACK
+            # would hide the real error
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError | OSError) and _is_write_failure(exc):
+                raise write_error(self.path / DB_NAME, exc) from None
             raise
 
     # --- vectors -------------------------------------------------------------------------
@@ -370,7 +409,9 @@ class IndexStore:
                 index.load(str(path))
             except Exception as exc:  # a damaged file is rebuilt from SQLite
                 index = Index(ndim=self.embedder.dim, metric="cos", dtype="f16", connectivity=16)
-                self.conn.execute("UPDATE meta SET value = '-1' WHERE key = 'watermark'")
+                self._watermark_override = -1
+                if not self.readonly:
+                    self.conn.execute("UPDATE meta SET value = '-1' WHERE key = 'watermark'")
                 del exc
         return index
 
@@ -407,14 +448,21 @@ class IndexStore:
         have = np.asarray(index.contains(keys), dtype=bool).reshape(-1)
         if (~have).any():
             index.add(keys[~have], vecs[~have])
+        if self.readonly:  # a read command keeps them in memory; the next add saves them
+            return int((~have).sum())
         tmp = self.path / (VECTORS_NAME + ".tmp")
-        index.save(str(tmp))
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path / VECTORS_NAME)
-        self.conn.execute(
-            "UPDATE meta SET value = ? WHERE key = 'watermark'", (str(int(keys.max())),)
-        )
+        try:
+            index.save(str(tmp))
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path / VECTORS_NAME)
+            self.conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'watermark'", (str(int(keys.max())),)
+            )
+        except (OSError, RuntimeError, sqlite3.OperationalError) as exc:
+            # the documents are safe in SQLite; the vectors are added again on the next open
+            tmp.unlink(missing_ok=True)
+            raise write_error(self.path / VECTORS_NAME, _with_free_space(exc, self.path)) from None
         return int((~have).sum())
 
     # --- lookups for find ---------------------------------------------------------------
@@ -449,6 +497,37 @@ class IndexStore:
             index.expansion_search = max(index.expansion_search, 256)
         m = index.search(vector, min(k, len(index)), exact=exact)
         return [(int(key), 1.0 - float(d)) for key, d in zip(m.keys, m.distances, strict=True)]
+
+
+def _check_version(root: Path, meta: dict[str, str]) -> None:
+    if meta.get("version") != str(SCHEMA_VERSION):
+        raise IndexStateError(
+            f"{root} was made by another retold version (schema {meta.get('version')},"
+            f" this one reads {SCHEMA_VERSION}): rebuild it with `retold index add`"
+        )
+
+
+def _is_write_failure(exc: BaseException) -> bool:
+    """A full disk, a read-only file system or a failed write, rather than a damaged index."""
+    text = str(exc).lower()
+    return isinstance(exc, OSError) or any(
+        s in text for s in ("disk is full", "disk i/o error", "readonly", "read-only")
+    )
+
+
+def _with_free_space(exc: BaseException, path: Path) -> BaseException:
+    """``exc``, or an ENOSPC error when the disk under ``path`` is (nearly) full: usearch
+    reports a failed write without the reason."""
+    import errno
+    import shutil
+
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return exc
+    try:
+        free = shutil.disk_usage(path).free
+    except OSError:
+        return exc
+    return OSError(errno.ENOSPC, "No space left on device") if free < 1 << 20 else exc
 
 
 def _doc_vector(vectors: npt.NDArray[np.floating], usable: npt.NDArray[np.bool_]) -> Any:
