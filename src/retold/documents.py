@@ -219,7 +219,11 @@ class Direction:
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """Everything retold finds about one pair of documents."""
+    """Everything retold finds about one pair of documents.
+
+    ``language_a`` and ``language_b`` are the detected languages (ISO 639-1, ``und`` when too
+    short to tell, empty when not detected); they differ for a translated copy.
+    """
 
     a: Segmented
     b: Segmented
@@ -231,14 +235,24 @@ class Comparison:
     changes: tuple[Change, ...]
     scores: dict[str, float] = field(default_factory=dict)
     model: str = ""
+    language_a: str = ""
+    language_b: str = ""
+
+    @property
+    def translated(self) -> bool:
+        """True when the two sides are in different languages (a translated copy or story)."""
+        from retold.lang import differ
+
+        return differ(self.language_a or "und", self.language_b or "und")
 
     def to_dict(self, *, include_text: bool = True) -> dict[str, Any]:
         """A JSON-ready dict; ``include_text=False`` leaves out full texts but keeps sentences."""
 
-        def side(seg: Segmented) -> dict[str, Any]:
+        def side(seg: Segmented, language: str) -> dict[str, Any]:
             doc = seg.document.to_dict()
             if not include_text:
                 doc.pop("text")
+            doc["language"] = language or None
             doc["sentences"] = [s.to_dict() for s in seg.sentences]
             return doc
 
@@ -249,8 +263,8 @@ class Comparison:
             "direction": self.direction.to_dict(),
             "scores": {k: round(v, 4) for k, v in self.scores.items()},
             "model": self.model,
-            "a": side(self.a),
-            "b": side(self.b),
+            "a": side(self.a, self.language_a),
+            "b": side(self.b, self.language_b),
             "alignment": self.alignment.to_dict(),
             "changes": [c.to_dict() for c in self.changes],
         }

@@ -18,7 +18,10 @@ __all__ = ["MODEL_NAMES", "Embedder", "get_embedder"]
 
 @lru_cache(maxsize=4)
 def get_embedder(name: str = "fast") -> Embedder:
-    """Return the embedder called ``name`` (``fast`` or ``accurate``), loading it once.
+    """Return the embedder called ``name``, loading it once.
+
+    ``fast`` or ``accurate`` for same-language text; ``usem3`` or ``e5`` (multilingual) for
+    translated copies.
 
     Raises:
         ConfigError: for an unknown name.
@@ -32,4 +35,13 @@ def get_embedder(name: str = "fast") -> Embedder:
         from retold.models.accurate import MiniLMEmbedder
 
         return MiniLMEmbedder()
+    # multilingual models for translated copies, chosen by language (retold.pair.crosslingual)
+    if name == "usem3":
+        from retold.models.multilingual import Use3Embedder
+
+        return Use3Embedder()
+    if name == "e5":
+        from retold.models.multilingual import E5Embedder
+
+        return E5Embedder()
     raise ConfigError(f"unknown model {name!r}: choose one of {', '.join(MODEL_NAMES)}")

@@ -26,6 +26,7 @@ from retold.models.base import Vectors
 from retold.normalize import fold, normalize_text, words
 from retold.pair.align import AlignConfig, align
 from retold.pair.changes import find_changes
+from retold.pair.crosslingual import CrosslingualConfig, Translated, languages
 from retold.pair.similarity import SentenceFeatures, Weights, block_sims, calibrate
 from retold.pair.verdict import VerdictConfig, decide, direction
 from retold.segment import segment
@@ -44,6 +45,7 @@ class CompareConfig:
             longer text is refused with a clear error rather than exhausting memory.
         edited_ratio: Least word-level similarity (1 - normalised insert/delete distance over
             words) for an ``edited`` link; below it a link is ``reworded``.
+        crosslingual: When a pair is compared as a translated copy (its languages differ).
     """
 
     align: AlignConfig = field(default_factory=AlignConfig)
@@ -52,6 +54,7 @@ class CompareConfig:
     edited_ratio: float = 0.9
     max_chars: int = 1_000_000
     max_sentences: int = 5000
+    crosslingual: CrosslingualConfig = field(default_factory=CrosslingualConfig)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.edited_ratio <= 1.0:
@@ -143,6 +146,7 @@ class Comparer:
         self.embedder = get_embedder(model) if isinstance(model, str) else model
         self.config = config or CompareConfig()
         self._weights = Weights(lexical=self.config.lexical_weight, floor=self.embedder.floor)
+        self._translated = Translated(self.config.crosslingual)
 
     def embed(self, seg: Segmented) -> Vectors:
         """Unit vectors for the sentences of a segmented document."""
@@ -177,20 +181,28 @@ class Comparer:
                     f"{self.config.max_sentences:,} for one comparison: split it into articles, "
                     "or use `retold dedup` for collections"
                 )
-        va = self.embed(a) if vectors_a is None else vectors_a
-        vb = self.embed(b) if vectors_b is None else vectors_b
-        fa = SentenceFeatures.build([s.text for s in a.sentences], va)
-        fb = SentenceFeatures.build([s.text for s in b.sentences], vb)
+        language_a, language_b = languages(a, b)
+        if self.config.crosslingual.applies(language_a, language_b):
+            # hook for translated copies: multilingual vectors, no English-only lexical signals
+            measured = self._translated.measure(a, b, language_a, language_b)
+            fa, fb, sims = measured.features_a, measured.features_b, measured.sims
+            doc_similarity, model = measured.doc_similarity, measured.model
+        else:
+            va = self.embed(a) if vectors_a is None else vectors_a
+            vb = self.embed(b) if vectors_b is None else vectors_b
+            fa = SentenceFeatures.build([s.text for s in a.sentences], va)
+            fb = SentenceFeatures.build([s.text for s in b.sentences], vb)
+            sims = block_sims(fa, fb, self._weights)
+            doc_similarity, model = self._doc_similarity(fa, fb), self.embedder.name
         raw = align(
-            block_sims(fa, fb, self._weights),
+            sims,
             self.config.align,
             skip_a=_peripheral(a),
             skip_b=_peripheral(b),
         )
         alignment = refine(a, b, raw, self.config.edited_ratio)
-        return conclude(
-            a, b, alignment, self._doc_similarity(fa, fb), self.config.verdict, self.embedder.name
-        )
+        comparison = conclude(a, b, alignment, doc_similarity, self.config.verdict, model)
+        return replace(comparison, language_a=language_a, language_b=language_b)
 
     def _doc_similarity(self, fa: SentenceFeatures, fb: SentenceFeatures) -> float:
         """Calibrated cosine of length-weighted mean sentence vectors, blended with term Dice."""

@@ -104,6 +104,8 @@ def from_dict(data: Any) -> Comparison:
             ),
             scores={k: float(v) for k, v in data["scores"].items() if v is not None},
             model=data.get("model", ""),
+            language_a=data["a"].get("language") or "",
+            language_b=data["b"].get("language") or "",
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(
