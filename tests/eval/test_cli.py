@@ -84,3 +84,28 @@ def test_eval_json_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert report["reuse"]["f1"] == 1.0
     assert report["confusion"]["matrix"][0][0] == 1
     assert "grid" in report["thresholds"]
+
+
+def test_eval_says_why_pairs_could_not_be_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "The council approved the new budget on Monday. Taxes will not rise this year."
+    rows = [
+        {"id": "same", "a": text, "b": text, "label": "identical"},
+        {"id": "blank1", "a": text, "b": "", "reuse": False},
+        {"id": "blank2", "a": text, "b": "", "reuse": False},
+    ]
+    path = tmp_path / "p.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, out, _ = _run(["eval", str(path), "-q"], capsys)
+    assert code == 0
+    assert "  2 pairs could not be compared (counted as unrelated):\n" in out
+    assert "    2 side b has no sentences: there is no text to compare (e.g. pair blank1)" in out
+    code, out, _ = _run(["eval", str(path), "-q", "--format", "json"], capsys)
+    assert json.loads(out)["errors_by_reason"] == [
+        {
+            "reason": "side b has no sentences: there is no text to compare",
+            "pairs": 2,
+            "example": "blank1",
+        }
+    ]

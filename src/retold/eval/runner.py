@@ -9,6 +9,7 @@ Sentence-level pairs (both sides one sentence, as in MSRP and STS) are scored wi
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -183,6 +184,10 @@ class EvalReport:
             "model": self.model,
             "pairs": self.pairs,
             "errors": self.errors,
+            "errors_by_reason": [
+                {"reason": reason, "pairs": n, "example": example}
+                for reason, n, example in error_reasons(self.results)
+            ],
             "seconds": round(self.seconds, 3),
             "embed_seconds": round(self.embed_seconds, 3),
             "compare_seconds": round(self.compare_seconds, 3),
@@ -265,7 +270,7 @@ def _one(
     try:
         c: Comparison = cmp.compare_segmented(sa, sb, va, vb)
     except RetoldError as exc:
-        return PairResult(pair, Verdict.UNRELATED, 0.0, 0.0, error=str(exc))
+        return PairResult(pair, Verdict.UNRELATED, 0.0, 0.0, error=_reason(exc, sa.id, sb.id))
     if len(sa.sentences) == len(sb.sentences) == 1:
         raw = sentence_similarity(sa.sentences[0].text, sb.sentences[0].text, va, vb, weights)
         similarity = max(raw, pair_similarity(c))
@@ -279,6 +284,35 @@ def _one(
         links=[(link.a, link.b) for link in c.alignment.links],
         detections=detections(pair.id, c) if pair.passages is not None else [],
     )
+
+
+def _reason(exc: RetoldError, id_a: str, id_b: str) -> str:
+    """Why a pair could not be compared, with its sides named ``side a`` / ``side b`` so that
+    equal reasons count together.
+
+    Example:
+        >>> from retold.errors import InputError
+        >>> exc = InputError("p7:b has no sentences: there is no text to compare")
+        >>> _reason(exc, "p7:a", "p7:b")
+        'side b has no sentences: there is no text to compare'
+    """
+    text = str(exc)
+    for doc_id, name in ((id_a, "side a"), (id_b, "side b")):
+        if text.startswith(doc_id + " "):
+            return name + text[len(doc_id) :]
+    return text
+
+
+def error_reasons(results: Sequence[PairResult]) -> list[tuple[str, int, str]]:
+    """``(reason, pairs, first pair id)`` for the pairs that could not be compared, most
+    frequent first."""
+    counts: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for r in results:
+        if r.error is not None:
+            counts[r.error] += 1
+            first.setdefault(r.error, r.pair.id)
+    return [(reason, n, first[reason]) for reason, n in counts.most_common()]
 
 
 def score(results: Sequence[PairResult], model: str = "") -> EvalReport:

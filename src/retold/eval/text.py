@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from retold.eval.metrics import PRF
-from retold.eval.runner import VERDICT_NAMES, EvalReport
+from retold.eval.runner import VERDICT_NAMES, EvalReport, error_reasons
 from retold.eval.threshold import ThresholdReport
 
 _SHORT = {
@@ -30,7 +30,9 @@ def render(report: EvalReport, thresholds: ThresholdReport | None, source: str =
     """The report as aligned text lines."""
     lines = [f"{source}: {report.pairs} pairs, model {report.model}"]
     if report.errors:
-        lines.append(f"  {report.errors} pairs could not be compared (counted as unrelated)")
+        lines.append(f"  {report.errors} pairs could not be compared (counted as unrelated):")
+        for reason, n, example in error_reasons(report.results):
+            lines.append(f"    {n} {reason} (e.g. pair {example})")
     if report.confusion is not None:
         lines.append("")
         lines.append("verdicts (rows gold, columns retold):")
