@@ -16,7 +16,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,serve,accurate,ray]'
+	$(BIN)/python -m pip install -q -e '.[dev,serve,accurate,ray,datatrove]'
 	touch $(STAMP)
 
 test: lint typecheck unit

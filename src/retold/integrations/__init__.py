@@ -1,0 +1,1 @@
+"""Adapters that put retold inside pipelines people already run (datatrove)."""
