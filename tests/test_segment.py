@@ -47,3 +47,51 @@ def test_offsets_point_into_text_and_are_ordered(text: str) -> None:
         assert s.text.strip() == s.text and s.text
         assert s.start >= last_end
         last_end = s.end
+
+
+def _texts(text: str) -> list[str]:
+    return [s.text for s in segment(Document("x", text)).sentences]
+
+
+def test_chinese_and_japanese_sentences_end_without_spaces() -> None:
+    assert _texts("政府周三宣布，税收将降低。他说这是好消息！记者问道？") == [
+        "政府周三宣布，税收将降低。",
+        "他说这是好消息！",
+        "记者问道？",
+    ]
+    # a question inside a quotation does not end the sentence that carries the quote
+    assert _texts("政府は水曜日に発表した。「本当か？」と彼は言った。") == [
+        "政府は水曜日に発表した。",
+        "「本当か？」と彼は言った。",
+    ]
+
+
+def test_russian_abbreviations_and_initials_do_not_end_sentences() -> None:
+    text = (
+        "В 2020 г. компания получила 5 млн. руб. прибыли. Об этом сообщил А. С. Иванов. "
+        "Ул. Ленина закрыта, т. е. проезда нет."
+    )
+    assert _texts(text) == [
+        "В 2020 г. компания получила 5 млн. руб. прибыли.",
+        "Об этом сообщил А. С. Иванов.",
+        "Ул. Ленина закрыта, т. е. проезда нет.",
+    ]
+
+
+def test_croatian_and_german_abbreviations_and_ordinal_days() -> None:
+    hr = "Sastanak je održan 15. ožujka u Zagrebu. Dr. Ivan Horvat rekao je npr. da će nastaviti."
+    assert _texts(hr) == [
+        "Sastanak je održan 15. ožujka u Zagrebu.",
+        "Dr. Ivan Horvat rekao je npr. da će nastaviti.",
+    ]
+    assert _texts("Am 3. März wurde das Museum eröffnet. Es kostete 8 Mio. Euro.") == [
+        "Am 3. März wurde das Museum eröffnet.",
+        "Es kostete 8 Mio. Euro.",
+    ]
+
+
+def test_an_english_date_still_ends_a_sentence() -> None:
+    assert _texts("The bill passed on December 12. It now goes to the Senate.") == [
+        "The bill passed on December 12.",
+        "It now goes to the Senate.",
+    ]

@@ -3,6 +3,12 @@
 Sentences keep character offsets into the document text. Paragraphs are blank-line blocks; a
 single newline also starts a paragraph unless it merely wraps a sentence (the next line starts in
 lower case after a line with no closing punctuation).
+
+nupunkt finds sentence ends in text that separates words with spaces. Two repairs make it fit
+the other languages of news: Chinese and Japanese sentences end with 。！？ and no space, so those
+marks split a span wherever they stand outside quotes and brackets; and a span that ends in an
+abbreviation (``г.``, ``млн.``, ``npr.``, ``tj.``, ``z. B.``), an initial or a day number before a
+month (``3. März``, ``15. ožujka``) joins the span after it.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import nupunkt
 
 from retold.documents import Document, Segmented, Sentence, SentenceKind
 
-_TERMINAL = re.compile(r"[.!?:;\"'”’)\]]\s*$")
+_TERMINAL = re.compile(r"[.!?:;\"'”’)\]。！？」』）]\s*$")
 # "(credit: REUTERS/Stringer)", "(Photo: AP)", "(Image credit: ...)", "Photo by X/Getty Images"
 _CREDIT_PAREN = re.compile(
     r"\((?:photo|image|picture|video)?\s*(?:credits?|photo|image|picture|source)\s*:[^)]{1,120}\)\s*$",
@@ -99,7 +105,7 @@ def classify(text: str, *, alone_in_paragraph: bool) -> SentenceKind:
     if (
         alone_in_paragraph
         and n_words <= _MAX_HEADING_WORDS
-        and not re.search(r"[.!?]['\"”’)]?$", stripped)
+        and not re.search(r"[.!?。！？]['\"”’)」』）]?$", stripped)
     ):
         return SentenceKind.HEADING
     return SentenceKind.BODY
@@ -123,17 +129,100 @@ def _split_credit(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start + cut, end
 
 
+# Abbreviations that stand before a name or another word, never at the end of a sentence
+# (lower case, without the dot). Units and counts (``млн.``, ``руб.``, ``tis.``) often end a
+# sentence, so they join the next span only when it goes on in lower case.
+_ABBREVIATIONS = frozenset(
+    """
+    ул им пр просп пл акад проф доц св т ср см тов гр ген
+    dr npr tj tzv sv prof gosp ing dipl mr odn
+    z bzw vgl ca nr hr fr st evtl ggf inkl u
+    m mme mlle av bd ste env
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+_GERMAN_MONTHS = frozenset(
+    """
+    Januar Jänner Februar März April Mai Juni Juli August September Oktober November Dezember
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+_LAST_TOKEN = re.compile(r"(?:^|[\s(\[«„“\"'])([^\s(\[«„“\"']+)\.$")
+_CJK_ENDS = "。！？"
+_CJK_OPEN = "「『（“‘《【〈"
+_CJK_CLOSE = "」』）”’》】〉"
+
+
+def _joins_next(piece: str, following: str) -> bool:
+    """Whether a span ending in a dot is cut short: an abbreviation, an initial or a day."""
+    p, n = piece.rstrip(), following.lstrip()
+    if not p.endswith(".") or not n:
+        return False
+    m = _LAST_TOKEN.search(p)
+    token = m.group(1) if m else ""
+    if token.isdigit() and len(token) <= 2 and 1 <= int(token) <= 31:
+        # a day written as an ordinal: "15. ožujka", "3. března" (months in lower case) or
+        # German "3. März"; "on December 12. It" ends a sentence
+        word = n.split(maxsplit=1)[0].rstrip(".,;:")
+        return n[0].islower() or word in _GERMAN_MONTHS
+    if len(token) == 1 and token.isalpha() and token.isupper():
+        return True  # an initial: "А. С. Иванов"
+    if token.lower() in _ABBREVIATIONS:
+        return True
+    # no sentence starts in lower case: a short word before one is an abbreviation
+    return n[0].islower() and len(token) <= 5 and token.isalpha()
+
+
+def _join_abbreviations(para: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and _joins_next(para[out[-1][0] : out[-1][1]], para[s:e]):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _split_cjk(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Split a span after 。！？ standing outside quotes and brackets (Chinese, Japanese).
+
+    Inside 「…」 or “…” the mark ends the quoted sentence, not the one that carries the quote
+    (``「本当か？」と彼は言った。`` is one sentence), unless a space follows it.
+    """
+    chunk = text[start:end]
+    if not any(c in chunk for c in _CJK_ENDS):
+        yield start, end
+        return
+    depth = last = i = 0
+    while i < len(chunk):
+        ch = chunk[i]
+        if ch in _CJK_OPEN:
+            depth += 1
+        elif ch in _CJK_CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in _CJK_ENDS and (depth == 0 or chunk[i + 1 : i + 2].isspace()):
+            j = i + 1
+            while j < len(chunk) and chunk[j] in _CJK_ENDS + "!?" + _CJK_CLOSE:
+                j += 1
+            if chunk[j:].strip():
+                yield start + last, start + j
+                last = j
+            i = j
+            continue
+        i += 1
+    yield start + last, end
+
+
 def sentence_spans(text: str) -> Iterator[tuple[int, int, int]]:
     """Yield ``(start, end, paragraph)`` for each sentence, whitespace trimmed."""
     for p, (ps, pe) in enumerate(paragraph_spans(text)):
         para = text[ps:pe]
-        for s, e in nupunkt.sent_spans(para):
+        for s, e in _join_abbreviations(para, nupunkt.sent_spans(para)):
             for cs, ce in _split_credit(para, s, e):
-                piece = para[cs:ce]
-                lead = len(piece) - len(piece.lstrip())
-                trail = len(piece) - len(piece.rstrip())
-                if ce - trail > cs + lead:
-                    yield ps + cs + lead, ps + ce - trail, p
+                for xs, xe in _split_cjk(para, cs, ce):
+                    piece = para[xs:xe]
+                    lead = len(piece) - len(piece.lstrip())
+                    trail = len(piece) - len(piece.rstrip())
+                    if xe - trail > xs + lead:
+                        yield ps + xs + lead, ps + xe - trail, p
 
 
 def segment(document: Document) -> Segmented:
