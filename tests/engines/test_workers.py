@@ -67,3 +67,16 @@ def test_workers_and_tracker_exit_when_the_parent_is_killed() -> None:
 def test_pool_runs_work_and_keeps_its_parent_alive() -> None:
     with spawn_pool(1, None) as pool:
         assert pool.submit(os.getppid).result(timeout=60) == os.getpid()
+
+
+def _sigint_handler() -> object:
+    import signal as sig
+
+    return sig.getsignal(sig.SIGINT)
+
+
+def test_workers_leave_ctrl_c_to_the_parent() -> None:
+    import signal as sig
+
+    with spawn_pool(1, None) as pool:
+        assert pool.submit(_sigint_handler).result(timeout=60) == sig.SIG_IGN

@@ -266,3 +266,20 @@ def test_full_disk_while_saving_vectors_leaves_no_temporary_file(
     monkeypatch.undo()
     with IndexStore.open(root) as ix:
         assert ix.count() == 8 and ix.vector_count() == 8
+
+
+def test_a_vector_file_cut_short_without_an_error_is_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retold.errors import OutputError
+
+    root = tmp_path / "ix"
+    with IndexStore.open(root, create=True) as ix:
+        ix.add(synth(5))  # type: ignore[operator]
+        vectors = ix.vectors()
+        # as usearch does on a full disk: part of the file, and no error
+        monkeypatch.setattr(vectors, "save", lambda path: Path(path).write_bytes(b"half"))
+        with pytest.raises(OutputError, match=r"vectors\.usearch: the file was cut short"):
+            ix.add(synth(8))  # type: ignore[operator]
+        assert ix.watermark() == 4  # not moved past vectors that were not saved
+    assert not list(root.glob("*.tmp"))

@@ -8,6 +8,7 @@ module's callers; results come back through futures, in the order the caller col
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 from collections.abc import Iterator
@@ -43,7 +44,6 @@ def exit_with_parent(parent: int, *, kernel_signal: bool = True) -> None:
     if kernel_signal and sys.platform.startswith("linux"):
         try:
             import ctypes
-            import signal
 
             libc = ctypes.CDLL(None, use_errno=True)
             pr_set_pdeathsig = 1
@@ -66,6 +66,9 @@ def _init_worker(
 ) -> None:
     """Load the model once per worker; keep each worker's native thread pools small."""
     global _EMBEDDER
+    # Ctrl-C reaches the whole process group: the parent stops the pool, so a worker must not
+    # die mid-task with a traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         # the kernel signal fires when the spawning *thread* ends, so it is only safe for
         # pools started from the main thread
@@ -77,9 +80,9 @@ def _init_worker(
     from retold.models import get_embedder
 
     if model == "accurate":
-        import torch
+        from retold.models.onnx import set_threads
 
-        torch.set_num_threads(threads)
+        set_threads(threads)
     _EMBEDDER = get_embedder(model)
 
 

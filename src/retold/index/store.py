@@ -14,6 +14,7 @@ so a crash between the rename and the watermark update neither loses nor doubles
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -453,6 +454,12 @@ class IndexStore:
         tmp = self.path / (VECTORS_NAME + ".tmp")
         try:
             index.save(str(tmp))
+            # usearch does not report a failed write (a full disk): check what reached the file
+            written, expected = os.path.getsize(tmp), int(index.serialized_length)
+            if written != expected:
+                raise OSError(
+                    errno.EIO, f"the file was cut short ({written:,} of {expected:,} bytes)"
+                )
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
             os.replace(tmp, self.path / VECTORS_NAME)
@@ -518,10 +525,9 @@ def _is_write_failure(exc: BaseException) -> bool:
 def _with_free_space(exc: BaseException, path: Path) -> BaseException:
     """``exc``, or an ENOSPC error when the disk under ``path`` is (nearly) full: usearch
     reports a failed write without the reason."""
-    import errno
     import shutil
 
-    if isinstance(exc, OSError) and exc.errno is not None:
+    if isinstance(exc, OSError) and exc.errno not in (None, errno.EIO):
         return exc
     try:
         free = shutil.disk_usage(path).free
