@@ -283,3 +283,28 @@ def test_a_vector_file_cut_short_without_an_error_is_caught(
             ix.add(synth(8))  # type: ignore[operator]
         assert ix.watermark() == 4  # not moved past vectors that were not saved
     assert not list(root.glob("*.tmp"))
+
+
+def test_ids_stored_by_another_writer_meanwhile_are_skipped_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retold.engines.prepare as prepare
+
+    docs = list(synth(12))  # type: ignore[operator]
+    root = tmp_path / "ix"
+    real = prepare.prepare_arrays
+    raced: list[str] = []
+    with IndexStore.open(root, create=True) as first, IndexStore.open(root) as second:
+
+        def racing(batch, digest, spec, embedder):  # type: ignore[no-untyped-def]
+            # the other writer stores this batch after this one checked its ids
+            if batch[0].id == docs[4].id and not raced:
+                raced.append(batch[0].id)
+                second.add(batch)
+            return real(batch, digest, spec, embedder)
+
+        monkeypatch.setattr(prepare, "prepare_arrays", racing)
+        report = first.add(docs, batch_size=4)
+        assert raced == [docs[4].id]
+        assert (report.added, report.unchanged, report.conflicting) == (8, 4, 0)
+        assert first.count() == 12 and first.vector_count() == 12

@@ -314,8 +314,7 @@ class IndexStore:
                         yield fresh
 
             for fresh, prep in prepare_all(fresh_batches(), spec, workers=workers):
-                self._insert(fresh, prep)
-                report.added += len(fresh)
+                self._insert(fresh, prep, report, on_skip)
                 report.batches += 1
                 if report.batches % 32 == 0:
                     self.sync_vectors()
@@ -347,7 +346,18 @@ class IndexStore:
                     on_skip(d.id, "already in the index with a different text")
         return fresh
 
-    def _insert(self, docs: list[Document], prep: PreparedBatch) -> None:
+    def _insert(
+        self,
+        docs: list[Document],
+        prep: PreparedBatch,
+        report: AddReport,
+        on_skip: Callable[[str, str], None] | None = None,
+    ) -> None:
+        """Store one prepared batch in one transaction.
+
+        Ids are checked again inside the transaction: another ``index add`` may have stored
+        some of them since this one looked.
+        """
         vectors = prep.vectors
         assert vectors is not None  # the spec names a model
         keys = band_keys(prep.sigs, self.config.lsh)
@@ -356,12 +366,17 @@ class IndexStore:
         c.execute("BEGIN IMMEDIATE")
         try:
             start = c.execute("SELECT coalesce(max(pos), -1) + 1 FROM docs").fetchone()[0]
+            taken = self._by_id("hash", [d.id for d in docs])
             doc_rows: list[tuple[Any, ...]] = []
             sent_rows: list[tuple[int, int, int, int]] = []
             vec_rows: list[tuple[int, bytes]] = []
             band_rows: list[tuple[int, int]] = []
+            skipped: list[Document] = []
             for k, d in enumerate(docs):
-                pos = start + k
+                if d.id in taken:
+                    skipped.append(d)
+                    continue
+                pos = start + len(doc_rows)
                 lo, hi = int(offsets[k]), int(offsets[k + 1])
                 usable = prep.usable[lo:hi]
                 sv = vectors[lo:hi]
@@ -390,6 +405,14 @@ class IndexStore:
             c.executemany("INSERT INTO sentence_vectors VALUES (?,?)", vec_rows)
             c.executemany("INSERT INTO bands VALUES (?,?)", band_rows)
             c.execute("COMMIT")
+            report.added += len(doc_rows)
+            for d in skipped:
+                if taken[d.id] == text_hash(d.text):
+                    report.unchanged += 1
+                else:
+                    report.conflicting += 1
+                    if on_skip is not None:
+                        on_skip(d.id, "already in the index with a different text")
         except BaseException as exc:
             # SQLite may already have rolled back itself (a full disk): a second ROLLBACK
             # would hide the real error
