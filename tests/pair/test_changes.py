@@ -54,3 +54,19 @@ def test_one_side_only_sentences_carry_their_class() -> None:
     al = Alignment((Link((0,), (0,), 1.0),), (1,), ())
     changes = find_changes(sa.sentences, sb.sentences, al)
     assert [(c.kind, c.detail) for c in changes] == [(ChangeKind.ONE_SIDE_ONLY, "caption")]
+
+
+def test_translated_pair_matches_numbers_dates_and_names_across_languages() -> None:
+    sa, sb, al = _pair(
+        "Губернатор Алексей Морозов заявил, что 14 марта ремонт обойдётся в 15 млн рублей. "
+        "Эвакуированы 1 240 жителей.",
+        "Governor Alexei Morozov said on March 14 that repairs would cost 15 million roubles. "
+        "1,250 residents were evacuated.",
+    )
+    changes = find_changes(sa.sentences, sb.sentences, al, translated=True)
+    agrees = [(c.a, c.b) for c in changes if c.kind == ChangeKind.NUMBER_AGREES]
+    differs = [(c.a, c.b) for c in changes if c.kind == ChangeKind.NUMBER_DIFFERS]
+    names = [(c.a, c.b, c.detail) for c in changes if c.kind == ChangeKind.NAME_VARIANT]
+    assert agrees == [("14 марта", "March 14"), ("15", "15")]
+    assert differs == [("1 240", "1,250")]
+    assert names == [("Морозов", "Morozov", "transliteration")]

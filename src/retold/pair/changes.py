@@ -1,6 +1,10 @@
 """Changes worth a reader's eye: name variants, numbers, altered quotes, one-side-only text.
 
-Works on an alignment and the two sentence lists; no model involved.
+Works on an alignment and the two sentence lists; no model involved. For a translated pair
+(``translated=True``) numbers, dates and names are matched through their language-agnostic
+keys (:mod:`retold.pair.specifics`): ``45.000`` agrees with ``45,000``, ``14 марта`` with
+``March 14``, and ``Навальный`` is reported as the transliteration of ``Navalny``; quotes are
+not compared word for word across languages.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from rapidfuzz import fuzz
 
 from retold.documents import Alignment, Change, ChangeKind, Link, Sentence
 from retold.normalize import fold
+from retold.pair import specifics
 from retold.pair.similarity import STOPWORDS
 
 _MONTHS = (
@@ -114,10 +119,87 @@ def name_variants(a_text: str, b_text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def find_changes(
+def _translated_changes(
     a: Sequence[Sentence], b: Sequence[Sentence], alignment: Alignment
+) -> list[Change]:
+    """Numbers, dates and names of linked sentences in two languages."""
+    changes: list[Change] = []
+    agreed: set[frozenset[str]] = set()
+    seen_names: set[tuple[str, str]] = set()
+    for link in alignment.links:
+        ta, tb = _join(a, link.a), _join(b, link.b)
+
+        def at(wa: str | None, wb: str | None, link: Link = link) -> tuple[int | None, int | None]:
+            return _first(a, wa, link.a), _first(b, wb, link.b)
+
+        for wa, wb in specifics.carried_names(ta, tb):
+            if (wa, wb) not in seen_names:
+                seen_names.add((wa, wb))
+                changes.append(
+                    Change(ChangeKind.NAME_VARIANT, wa, wb, *at(wa, wb), "transliteration")
+                )
+        left_b = specifics.numbers(tb)
+        unmatched_a = []
+        for written, keys in specifics.numbers(ta):
+            hit = next((x for x in left_b if x[1] & keys), None)
+            if hit is None:
+                unmatched_a.append(written)
+                continue
+            left_b.remove(hit)
+            if keys & hit[1] not in agreed:
+                agreed.add(keys & hit[1])
+                changes.append(
+                    Change(ChangeKind.NUMBER_AGREES, written, hit[0], *at(written, hit[0]))
+                )
+        # a translation often writes a small number out in words, so a number on one side with
+        # nothing left on the other is only missing; two left over in one link differ
+        for wa_, (wb_, _) in zip(unmatched_a, left_b, strict=False):
+            changes.append(Change(ChangeKind.NUMBER_DIFFERS, wa_, wb_, *at(wa_, wb_)))
+        for wa_ in unmatched_a[len(left_b) :]:
+            changes.append(
+                Change(ChangeKind.NUMBER_DIFFERS, wa_, None, *at(wa_, None), "missing in B")
+            )
+        for wb_, _ in left_b[len(unmatched_a) :]:
+            changes.append(
+                Change(ChangeKind.NUMBER_DIFFERS, None, wb_, *at(None, wb_), "missing in A")
+            )
+    if alignment.links:
+        text_a, text_b = _join(a, range(len(a))), _join(b, range(len(b)))
+        for wa, wb in specifics.carried_names(text_a, text_b):
+            if (wa, wb) not in seen_names:
+                seen_names.add((wa, wb))
+                changes.append(
+                    Change(
+                        ChangeKind.NAME_VARIANT,
+                        wa,
+                        wb,
+                        _first(a, wa),
+                        _first(b, wb),
+                        "transliteration",
+                    )
+                )
+    return changes
+
+
+def find_changes(
+    a: Sequence[Sentence], b: Sequence[Sentence], alignment: Alignment, *, translated: bool = False
 ) -> tuple[Change, ...]:
-    """Every change between linked sentences, then the one-side-only sentences."""
+    """Every change between linked sentences, then the one-side-only sentences.
+
+    ``translated`` says the two sides are in different languages (see the module docstring).
+    """
+    changes = (_translated_changes if translated else _linked_changes)(a, b, alignment)
+    for i in alignment.a_only:
+        changes.append(Change(ChangeKind.ONE_SIDE_ONLY, a[i].text, None, i, None, str(a[i].kind)))
+    for j in alignment.b_only:
+        changes.append(Change(ChangeKind.ONE_SIDE_ONLY, None, b[j].text, None, j, str(b[j].kind)))
+    return tuple(changes)
+
+
+def _linked_changes(
+    a: Sequence[Sentence], b: Sequence[Sentence], alignment: Alignment
+) -> list[Change]:
+    """Name variants, numbers and quotes of linked sentences in one language."""
     changes: list[Change] = []
     seen_names: set[tuple[str, str]] = set()
     agreed: set[str] = set()
@@ -175,8 +257,4 @@ def find_changes(
                         ChangeKind.NAME_VARIANT, wa, wb, _first(a, wa), _first(b, wb), "spelling"
                     )
                 )
-    for i in alignment.a_only:
-        changes.append(Change(ChangeKind.ONE_SIDE_ONLY, a[i].text, None, i, None, str(a[i].kind)))
-    for j in alignment.b_only:
-        changes.append(Change(ChangeKind.ONE_SIDE_ONLY, None, b[j].text, None, j, str(b[j].kind)))
-    return tuple(changes)
+    return changes

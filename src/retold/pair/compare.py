@@ -21,6 +21,7 @@ from retold.documents import (
     SentenceKind,
 )
 from retold.errors import InputError
+from retold.lang import differ
 from retold.models import Embedder, get_embedder
 from retold.models.base import Vectors
 from retold.normalize import fold, normalize_text, words
@@ -202,6 +203,10 @@ class Comparer:
         )
         alignment = refine(a, b, raw, self.config.edited_ratio)
         comparison = conclude(a, b, alignment, doc_similarity, self.config.verdict, model)
+        if differ(language_a, language_b):
+            # numbers, dates and names are matched through language-agnostic keys
+            changes = find_changes(a.sentences, b.sentences, alignment, translated=True)
+            comparison = replace(comparison, changes=changes)
         return replace(comparison, language_a=language_a, language_b=language_b)
 
     def _doc_similarity(self, fa: SentenceFeatures, fb: SentenceFeatures) -> float:

@@ -118,8 +118,13 @@ def render_header(c: Comparison) -> str:
         rows.append(("scores", f'<div class="rt-scores">{scores}</div>'))
     if c.model:
         rows.append(("model", esc(c.model)))
+    if c.language_a or c.language_b:
+        languages = f"A {c.language_a or '?'} · B {c.language_b or '?'}"
+        rows.append(("languages", esc(languages + (" (translated)" if c.translated else ""))))
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
     reuse = "reuse" if c.verdict.is_reuse else "no reuse"
+    if c.translated:
+        reuse += f" · translated {c.language_a} → {c.language_b}"
     return (
         '<header class="rt-head">'
         f'<h1><span class="rt-verdict rt-v-{esc(c.verdict)}">{esc(c.verdict)}</span>'

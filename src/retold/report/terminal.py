@@ -80,6 +80,8 @@ def header(c: Comparison) -> Panel:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     verdict = Text(str(c.verdict), style=VERDICT_STYLES.get(c.verdict, "bold"))
+    if c.translated:
+        verdict.append(f" (translated {c.language_a} → {c.language_b})")
     grid.add_row(verdict, Text.assemble(_name(c.a), " vs ", _name(c.b)))
     grid.add_row(
         "coverage",

@@ -1,0 +1,282 @@
+"""Numbers, dates and names written so that a translation can be matched with its source.
+
+A translation keeps the specifics of its source but writes them its own way: ``45.000`` and
+``45 000`` for 45,000, ``15 миллионов`` for 15 million, ``14. März`` or ``3月14日`` for March 14,
+``Навальный`` for Navalny. Here each is reduced to keys that agree across languages:
+
+- a number gives a set of *readings* (the separators read either way, with and without its
+  scale word), and two numbers agree when their readings meet;
+- a date in any of the known month spellings becomes ``"<month>-<day>"``;
+- a name is folded to Latin letters without accents (Cyrillic and Greek transliterated), so
+  that the same name in two scripts, or with its case ending, can be found.
+
+Pure text processing; no model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Month names as written in the languages of the dev data and their neighbours, each mapped to
+# its number; forms cover the nominative and the genitive used in dates ("14 марта").
+_MONTH_FORMS: dict[int, str] = {
+    1: "january jan januar jänner janvier siječnja siječanj января январь enero gennaio stycznia",
+    2: "february feb februar février fevrier veljače veljača февраля февраль febrero febbraio "
+    "lutego",
+    3: "march mar märz maerz mars ožujka ožujak марта март marzo marca",
+    4: "april apr avril travnja travanj апреля апрель abril aprile kwietnia",
+    5: "may mai svibnja svibanj мая май mayo maggio maja",
+    6: "june jun juni juin lipnja lipanj июня июнь junio giugno czerwca",
+    7: "july jul juli juillet srpnja srpanj июля июль julio luglio lipca",
+    8: "august aug août aout kolovoza kolovoz августа август agosto sierpnia",
+    9: "september sep sept septembre rujna rujan сентября сентябрь septiembre settembre września",
+    10: "october oct oktober octobre listopada listopad октября октябрь octubre ottobre "
+    "października",
+    11: "november nov novembre studenoga studenog studeni ноября ноябрь noviembre novembre "
+    "listopada",
+    12: "december dec dezember décembre decembre prosinca prosinac декабря декабрь diciembre "
+    "dicembre grudnia",
+}
+MONTHS: dict[str, int] = {}
+for _number, _forms in _MONTH_FORMS.items():
+    for _form in _forms.split():
+        MONTHS.setdefault(_form, _number)
+_MONTH_ALT = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+_YEAR = r"(?:\d{4})"
+# "March 14, 2023" · "14 March 2023" · "14. März 2023." · "14 марта 2023 г." · "2023年3月14日"
+_DATE = re.compile(
+    rf"(?<!\w)(?:(?P<m1>{_MONTH_ALT})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>{_YEAR}))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?(?P<m2>{_MONTH_ALT})\.?"
+    rf"(?:,?\s+(?P<y2>{_YEAR}))?)(?!\w)"
+    rf"|(?:(?P<y3>{_YEAR})\s?年\s?)?(?P<m3>\d{{1,2}})\s?月\s?(?P<d3>\d{{1,2}})\s?日",
+    re.IGNORECASE,
+)
+# a number: digits with . , or (thin, no-break) space groups, an optional scale word after it
+_SCALES: dict[str, float] = {
+    "thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "tis": 1e3, "tisuća": 1e3,
+    "tisuće": 1e3, "tausend": 1e3, "mille": 1e3, "千": 1e3,
+    "million": 1e6, "millions": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,
+    "millionen": 1e6, "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6,
+    "milijun": 1e6, "milijuna": 1e6, "milijuni": 1e6, "mil": 1e6, "百万": 1e6,
+    "billion": 1e9, "billions": 1e9, "bn": 1e9, "mrd": 1e9, "milliarde": 1e9,
+    "milliarden": 1e9, "milliard": 1e9, "milliards": 1e9, "млрд": 1e9, "миллиард": 1e9,
+    "миллиарда": 1e9, "миллиардов": 1e9, "milijarda": 1e9, "milijardi": 1e9, "mlrd": 1e9,
+    "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8,
+}  # fmt: skip
+_SCALE_ALT = "|".join(sorted(map(re.escape, _SCALES), key=len, reverse=True))
+_NUMBER = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?![\d])"
+    r"|(?<![\w.,])\d+(?:[.,]\d+)*"
+)
+_SCALE_AFTER = re.compile(rf"\s?(?P<s>{_SCALE_ALT})\.?(?![^\W\d_])", re.IGNORECASE)
+
+
+def _values(mantissa: str) -> set[float]:
+    """Every value a written number can have, its separators read either way."""
+    digits = re.sub(r"[\u00a0\u202f\u2009 ]", "", mantissa)
+    out: set[float] = set()
+    seps = set(re.findall(r"[.,]", digits))
+    groups = re.split(r"[.,]", digits)
+    if not seps:
+        out.add(float(digits))
+        return out
+    # thousands separators: every group after the first has three digits
+    if all(len(g) == 3 for g in groups[1:]):
+        out.add(float("".join(groups)))
+    # one decimal separator (the last one), the others thousands separators
+    if len(groups) >= 2:
+        head, tail = groups[:-1], groups[-1]
+        if len(seps) == 2 or len(groups) == 2:
+            out.add(float("".join(head) + "." + tail))
+    return out
+
+
+def readings(number: str, scale: str | None = None) -> frozenset[str]:
+    """Keys under which a written number can agree with one in another language.
+
+    Example:
+        >>> sorted(readings("45.000")), sorted(readings("45 000")), sorted(readings("45,000"))
+        (['45', '45000'], ['45000'], ['45', '45000'])
+        >>> "15000000" in readings("15", "миллионов") & readings("15", "million")
+        True
+    """
+    values = _values(number)
+    factor = _SCALES.get(scale.lower().rstrip("."), 1.0) if scale else 1.0
+    if factor != 1.0:
+        values |= {v * factor for v in values}
+    return frozenset(f"{v:.6g}" if v != int(v) else str(int(v)) for v in values)
+
+
+def dates(text: str) -> list[tuple[int, int, str, str]]:
+    """Dates of a text in any known language: ``(start, end, as written, "<month>-<day>")``.
+
+    A year written with the date is left to :func:`numbers` (it is a number on its own).
+
+    Example:
+        >>> [d[3] for d in dates("Am 14. März 2023, le 14 mars, 3月14日 and March 14")]
+        ['3-14', '3-14', '3-14', '3-14']
+    """
+    out = []
+    for m in _DATE.finditer(text):
+        month_word = m.group("m1") or m.group("m2")
+        if month_word is not None:
+            month = MONTHS.get(month_word.lower())
+            day = int(m.group("d1") or m.group("d2"))
+            year_at = m.start("y1") if m.group("y1") else m.start("y2") if m.group("y2") else -1
+        else:
+            month, day = int(m.group("m3")), int(m.group("d3"))
+            year_at = -1
+        if month is None or not 1 <= month <= 12 or not 1 <= day <= 31:
+            continue
+        end = year_at if year_at >= 0 else m.end()
+        written = text[m.start() : end].rstrip(" ,")
+        out.append((m.start(), m.start() + len(written), written, f"{month}-{day}"))
+    return out
+
+
+def numbers(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Dates and numbers of a text, in order: ``(as written, keys)``.
+
+    A date's keys are its ``"<month>-<day>"``; a number's are its :func:`readings`.
+
+    Example:
+        >>> [(w, sorted(k)) for w, k in numbers("Le 14 mars, 45 000 personnes (12,5 %)")]
+        [('14 mars', ['3-14']), ('45 000', ['45000']), ('12,5', ['12.5'])]
+    """
+    found: list[tuple[int, str, frozenset[str]]] = []
+    taken = []
+    for start, end, written, key in dates(text):
+        found.append((start, written, frozenset([key])))
+        taken.append((start, end))
+    for m in _NUMBER.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        scale = _SCALE_AFTER.match(text, m.end())
+        found.append(
+            (m.start(), m.group(), readings(m.group(), scale.group("s") if scale else None))
+        )
+    found.sort(key=lambda x: x[0])
+    return [(w, k) for _, w, k in found]
+
+
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+        # a soft or hard sign is dropped ("_")
+        """
+        a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i yi ye g
+        """.split(),  # noqa: SIM905 - a letter table reads better as text
+        strict=True,
+    )
+)
+_GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψω",
+        """
+        a v g d e z i th i k l m n x o p r s s t y f ch ps o
+        """.split(),  # noqa: SIM905 - a letter table reads better as text
+        strict=True,
+    )
+)
+
+
+def latin_key(word: str) -> str:
+    """A word folded to plain Latin letters: accents stripped, Cyrillic and Greek transliterated.
+
+    Example:
+        >>> latin_key("Навальный"), latin_key("Navalny"), latin_key("Müller")
+        ('navalnyy', 'navalny', 'muller')
+    """
+    out = []
+    for ch in word.lower():
+        if ch in _CYRILLIC:
+            t = _CYRILLIC[ch]
+            out.append("" if t == "_" else t)
+        elif ch in _GREEK:
+            out.append(_GREEK[ch])
+        else:
+            out.append(ch)
+    folded = unicodedata.normalize("NFKD", "".join(out))
+    return "".join(c for c in folded if c.isascii() and c.isalnum())
+
+
+_CAPITALISED = re.compile(r"(?<![\w])([^\W\d_][^\W_]*(?:[-'’][^\W\d_]+)*)")
+
+
+def names(text: str) -> dict[str, str]:
+    """Capitalised words of any script, not at a sentence start, by their :func:`latin_key`.
+
+    Example:
+        >>> sorted(names("Вчера Алексей Навальный сказал, что Reuters ошибся."))
+        ['aleksey', 'navalnyy', 'reuters']
+    """
+    out: dict[str, str] = {}
+    sentence_start = True
+    for m in _CAPITALISED.finditer(text):
+        word = m.group(1)
+        before = text[max(0, m.start() - 3) : m.start()]
+        starts = sentence_start or bool(re.search(r"[.!?:«\"“„]\s*$", before))
+        sentence_start = False
+        if not word[0].isupper() or starts or len(word) < 3:
+            continue
+        key = latin_key(word)
+        if len(key) >= 3:
+            out.setdefault(key, word)
+    return out
+
+
+def same_name(key_a: str, key_b: str) -> bool:
+    """Whether two :func:`latin_key` forms are one name, allowing case endings and spellings.
+
+    Example:
+        >>> same_name("navalnyy", "navalny"), same_name("navalnogo", "navalny")
+        (True, True)
+        >>> same_name("biden", "bidena"), same_name("morozov", "moscow")
+        (True, False)
+    """
+    if key_a == key_b:
+        return True
+    short, long_ = sorted((key_a, key_b), key=len)
+    common = 0
+    for x, y in zip(short, long_, strict=False):
+        if x != y:
+            break
+        common += 1
+    # a shared stem with a case ending ("navaln-yy", "navaln-ogo") or a dropped final letter
+    return common >= 5 and common >= len(short) - 2 and len(long_) - common <= 4
+
+
+def carried_names(text_a: str, text_b: str) -> list[tuple[str, str]]:
+    """Names of A found again in B, written in another script or with another ending.
+
+    Pairs written identically are left out: only what a reader might not recognise.
+
+    Example:
+        >>> carried_names("Алексей Навальный", "Alexei Navalny said")
+        [('Навальный', 'Navalny')]
+    """
+    na, nb = names(" " + text_a), names(" " + text_b)
+    out = []
+    used: set[str] = set()
+    for ka, wa in na.items():
+        for kb, wb in nb.items():
+            if kb in used or wa == wb:
+                continue
+            if same_name(ka, kb):
+                used.add(kb)
+                if _script(wa) != _script(wb):
+                    out.append((wa, wb))
+                break
+    return out
+
+
+def _script(word: str) -> str:
+    ch = next((c for c in word if c.isalpha()), "")
+    return unicodedata.name(ch, "?").split()[0] if ch else ""
+
+
+def number_keys(texts: Iterable[str]) -> set[str]:
+    """Every number and date key of some texts (for language-agnostic fingerprints)."""
+    return {k for t in texts for _, keys in numbers(t) for k in keys}
