@@ -53,7 +53,6 @@ def test_html_title_falls_back_to_h1_then_title(monkeypatch: pytest.MonkeyPatch)
         f"<p>{BODY}</p></body></html>"
     )
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
-    monkeypatch.setattr(trafilatura, "extract_metadata", lambda *a, **k: None)
     assert html_to_text(page)[1]["title"] == "Crane topples in gale"
     no_h1 = page.replace("<h1>Crane topples in gale</h1>", "")
     assert html_to_text(no_h1)[1]["title"] == "Gazette front page"

@@ -244,3 +244,65 @@ def test_damaged_uncompressed_record(tmp_path: Path) -> None:
     p = tmp_path / "c.warc"
     p.write_bytes(raw[0] + b"XXXX" + raw[1][4:] + raw[2])
     assert [d.id for d in read_corpus(p, on_skip=SkipLog())] == [url(0), url(2)]
+
+
+# --- extraction in worker processes ----------------------------------------------------------
+
+
+def many_pages(n: int) -> list[WarcRecord]:
+    from retold.bench.synth import SynthConfig, generate
+
+    recs: list[WarcRecord] = []
+    for k, doc in enumerate(generate(n, SynthConfig(seed=5))):
+        recs += [request(url(k)), response(url(k), article_page(doc).encode("utf-8"))]
+        if k % 10 == 3:  # a page crawled twice, and a record that cannot be used
+            recs += [response(url(k), article_page(doc).encode("utf-8"))]
+            recs += [response(url(10_000 + k), b"", "text/html")]
+    return recs
+
+
+def test_workers_give_the_same_documents_in_the_same_order(tmp_path: Path) -> None:
+    p = write(tmp_path / "c.warc.gz", many_pages(120))
+    one, two = SkipLog(), SkipLog()
+    inline = list(read_corpus(p, on_skip=one))
+    pooled = list(read_corpus(p, on_skip=two, workers=2))
+    assert len(inline) == 132 and pooled == inline
+    assert one.to_dict() == two.to_dict()
+    assert one.counts["no body"] == 12
+
+
+def test_workers_must_be_positive(tmp_path: Path) -> None:
+    from retold.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"^workers must be >= 1, not 0$"):
+        list(read_corpus(write(tmp_path / "c.warc.gz", pages()), workers=0))
+
+
+READER = """
+import sys
+from retold.readers import read_corpus
+for k, doc in enumerate(read_corpus(sys.argv[1], workers=2, on_skip=lambda *a, **k: None)):
+    if k == 40:
+        print("reading", flush=True)
+"""
+
+
+def test_kill_9_mid_read_leaves_no_extraction_worker(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    p = write(tmp_path / "c.warc.gz", many_pages(3000))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", READER, str(p)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "reading\n"
+    children = psutil.Process(proc.pid).children(recursive=True)
+    assert children, "the read must have started its workers"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children):
+        assert time.monotonic() < deadline, "extraction workers outlived their killed parent"
+        time.sleep(0.1)

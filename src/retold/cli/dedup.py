@@ -80,6 +80,7 @@ def command(
     from retold.cli.progress import WarningSkips, opened, progress_for
     from retold.collection.fingerprints import LSHConfig, MinHashConfig
     from retold.engines.local import DedupConfig, write_clusters
+    from retold.engines.workers import default_workers
     from retold.readers import read_corpus
 
     minhash = MinHashConfig()
@@ -99,12 +100,16 @@ def command(
             " local engine"
         )
     skips = WarningSkips(quiet)
+    # WARC pages are extracted in as many processes as the per-document stage uses
+    readers = num_cpus or default_workers()
     result = run_engine(
         engine,
         corpus=str(corpus),
         config=cfg,
         output=str(output),
-        documents=lambda: opened(read_corpus(Path(corpus), on_skip=skips, **read_options)),
+        documents=lambda: opened(
+            read_corpus(Path(corpus), on_skip=skips, workers=readers, **read_options)
+        ),
         progress=progress_for(quiet),
         on_skip=skips,
         address=address,

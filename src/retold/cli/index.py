@@ -72,11 +72,12 @@ def add(
     from retold.readers import read_corpus
 
     skips = WarningSkips(quiet)
-    docs = opened(read_corpus(corpus, on_skip=skips, **read_options))
+    workers = num_cpus or default_workers()
+    docs = opened(read_corpus(corpus, on_skip=skips, workers=workers, **read_options))
     with IndexStore.open(index_dir, create=True, config=IndexConfig(model=model)) as store:
         report = store.add(
             docs,
-            workers=num_cpus or default_workers(),
+            workers=workers,
             on_skip=skips,
             progress=progress_for(quiet),
         )

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from retold.documents import Document
+from retold.errors import ConfigError
 from retold.readers.files import DEFAULT_MAX_BYTES, ReadError, parse_bytes, read_bytes
 from retold.readers.records import Fields, Item, read_csv, read_jsonl, read_parquet
 from retold.readers.shards import NOTICE_REASON, Shard, find_shards
@@ -102,6 +103,7 @@ def read_corpus(
     published_field: str = "published",
     source_field: str = "source",
     max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int = 1,
 ) -> Iterator[Document]:
     """Stream the documents of a collection, skipping bad records (duplicate ids keep the first).
 
@@ -124,6 +126,8 @@ def read_corpus(
         published_field: Column or key holding the publication date, normalised to ISO 8601.
         source_field: Column or key holding the publisher (optional).
         max_bytes: Largest file (folders), text (records) or record body (WARC) accepted.
+        workers: Processes that extract the text of WARC pages (extraction is the slow part
+            of reading a crawl); the documents and their order are the same for any number.
 
     Raises:
         InputError: The path does not exist, is not a collection, or lacks the id/text column.
@@ -135,6 +139,8 @@ def read_corpus(
         (40, 'n01', '2025-03-02', 0)
     """
     fields = Fields(id_field, text_field, title_field, url_field, published_field, source_field)
+    if workers < 1:
+        raise ConfigError(f"workers must be >= 1, not {workers}")
     skip: Callable[..., None] = on_skip if on_skip is not None else _log_skip
     bulk = _bulk(skip)
     shards = find_shards(path)
@@ -142,7 +148,7 @@ def read_corpus(
     origin: dict[str, int] = {}
     for number, shard in enumerate(shards):
         requalified = 0
-        for item in _read_shard(shard, fields, max_bytes, origin.__contains__, bulk):
+        for item in _read_shard(shard, fields, max_bytes, origin.__contains__, bulk, workers):
             if isinstance(item, tuple):
                 skip(*item)
                 continue
@@ -182,6 +188,7 @@ def _read_shard(
     max_bytes: int,
     taken: Callable[[str], bool],
     bulk: Callable[[str, str, int], None],
+    workers: int,
 ) -> Iterator[Item]:
     p, name = shard.path, shard.name
     if shard.kind == "articles":
@@ -193,7 +200,7 @@ def _read_shard(
     if shard.kind == "csv":
         return read_csv(p, name, fields, max_bytes)
     if shard.kind == "warc":
-        return read_warc(p, name, max_bytes, taken=taken, on_count=bulk)
+        return read_warc(p, name, max_bytes, taken=taken, on_count=bulk, workers=workers)
     return iter([(name, "not a collection file (no reader takes this extension)")])
 
 

@@ -5,8 +5,10 @@ Both functions return paragraphs separated by blank lines, which is what segment
 
 from __future__ import annotations
 
+import functools
 import re
 from types import ModuleType
+from typing import Any
 
 from retold.errors import MissingDependencyError, RetoldError
 
@@ -140,6 +142,80 @@ def _trafilatura() -> ModuleType:
     return trafilatura
 
 
+@functools.cache
+def _extractor_options() -> Any:
+    """trafilatura's settings, built once: building them costs a sixth of a page's extraction."""
+    from trafilatura.settings import Extractor
+
+    # fast=True skips the second-opinion extractors (justext, readability): half the time
+    return Extractor(
+        output_format="python", fast=True, precision=True, comments=False, tables=False
+    )
+
+
+_META_TITLE = ("og:title", "twitter:title")
+_META_DATE = (
+    "article:published_time",
+    "og:published_time",
+    "datePublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date",
+    "dc.date.issued",
+)
+
+
+def _meta_content(root: Any, names: tuple[str, ...]) -> str | None:
+    wanted = {n.lower() for n in names}
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if key in wanted:
+            value = " ".join((el.get("content") or "").split())
+            if value:
+                return value
+    return None
+
+
+def _first_text(root: Any, tag: str) -> str | None:
+    for el in root.iter(tag):
+        text = " ".join(el.text_content().split())
+        if text:
+            return text
+    return None
+
+
+def page_metadata(root: Any, url: str | None = None) -> dict[str, str | None]:
+    """Title, publication date, address and site name of a parsed page.
+
+    The title is the page's ``og:title``, else its first ``<h1>``, else its ``<title>``; the
+    date comes from the page's publication metadata, else htmldate's reading of the page
+    (bylines, ``<time>`` elements, the URL); the address is the canonical link, else ``url``.
+    """
+    title = (
+        _meta_content(root, _META_TITLE) or _first_text(root, "h1") or _first_text(root, "title")
+    )
+    published = _meta_content(root, _META_DATE)
+    if published is None:
+        from htmldate import find_date
+
+        try:
+            published = find_date(root, extensive_search=False, original_date=True, url=url)
+        except Exception:  # a date is a bonus: a parser hiccup must not lose the page
+            published = None
+    canonical = None
+    for el in root.iter("link"):
+        if (el.get("rel") or "").lower() == "canonical" and el.get("href", "").startswith("http"):
+            canonical = el.get("href").strip()
+            break
+    return {
+        "title": title,
+        "published": published,
+        "url": canonical or _meta_content(root, ("og:url",)) or url,
+        "source": _meta_content(root, ("og:site_name", "application-name")),
+    }
+
+
 def html_to_text(
     html: str, *, url: str | None = None, bare_text: bool = True
 ) -> tuple[str, dict[str, str | None]]:
@@ -147,8 +223,8 @@ def html_to_text(
 
     Boilerplate (navigation, ads, footers) is removed with trafilatura; when it finds nothing,
     the text of ``<p>`` and ``<h1>``-``<h6>`` elements is taken instead. Scripts, styles and
-    ``<noscript>`` never reach the text. The title is the page's own headline metadata, else
-    its first ``<h1>``, else its ``<title>``.
+    ``<noscript>`` never reach the text. The page is parsed once; see :func:`page_metadata`
+    for where the metadata comes from.
 
     Args:
         html: The page.
@@ -165,56 +241,19 @@ def html_to_text(
         'One line.'
     """
     trafilatura = _trafilatura()
-    meta: dict[str, str | None] = {"title": None, "published": None, "url": None, "source": None}
-    # one parse yields text and metadata; fast=True skips the second-opinion extractors, which
-    # halves the time per page (a crawl is read at the extractor's speed)
-    found = trafilatura.bare_extraction(
-        html,
-        url=url,
-        fast=True,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-        with_metadata=True,
-    )
-    if found is not None:
-        meta = {
-            "title": found.title,
-            "published": found.date,
-            "url": found.url,
-            "source": found.sitename,
-        }
-        if found.text and found.text.strip():
-            paragraphs = [p.strip() for p in found.text.split("\n") if p.strip()]
-            if meta["title"] is None:
-                meta["title"] = _headline(html)
-            return "\n\n".join(paragraphs), meta
-    try:
-        md = trafilatura.extract_metadata(html, default_url=url)
-    except Exception:  # metadata is a bonus: a parser hiccup must not lose the text
-        md = None
-    if md is not None:
-        meta = {"title": md.title, "published": md.date, "url": md.url, "source": md.sitename}
-    if meta["title"] is None:
-        meta["title"] = _headline(html)
+    from trafilatura.utils import load_html
+
+    meta: dict[str, str | None] = {"title": None, "published": None, "url": url, "source": None}
+    root = load_html(html)
+    if root is None:  # not HTML after all (text saved as .html)
+        return _fallback_html_text(html, bare_text=bare_text), meta
+    meta = page_metadata(root, url)
+    # the metadata is read first: extraction prunes the tree it is given
+    found = trafilatura.bare_extraction(root, options=_extractor_options())
+    if found is not None and found.text and found.text.strip():
+        paragraphs = [p.strip() for p in found.text.split("\n") if p.strip()]
+        return "\n\n".join(paragraphs), meta
     return _fallback_html_text(html, bare_text=bare_text), meta
-
-
-def _headline(html: str) -> str | None:
-    """The first ``<h1>``, else the ``<title>``, of a page whose metadata names no title."""
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    try:
-        root = lxml_html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return None
-    for tag in ("h1", "title"):
-        for el in root.iter(tag):
-            text = " ".join(el.text_content().split())
-            if text:
-                return text
-    return None
 
 
 def _fallback_html_text(html: str, *, bare_text: bool = True) -> str:

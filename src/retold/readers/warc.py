@@ -14,8 +14,10 @@ from __future__ import annotations
 import codecs
 import logging
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -107,6 +109,7 @@ def read_warc(
     *,
     taken: Callable[[str], bool],
     on_count: OnCount,
+    workers: int = 1,
 ) -> Iterator[Item]:
     """Stream the pages of one WARC file as Documents or ``(location, reason)`` skips.
 
@@ -118,16 +121,31 @@ def read_warc(
             keeps the URI as the first copy's id and the WARC-Record-ID for the later ones.
         on_count: Called as ``on_count(location, reason, n)`` at the end of the file for the
             records skipped in bulk (not pages, failed responses, media).
+        workers: Processes that extract the pages' text; the order of the documents is the
+            same for any number.
 
     Raises:
         InputError: The file holds no WARC record at all, or FastWARC is missing.
     """
     _require_fastwarc()
+    bulk: Counter[str] = Counter()
+    seen = [0]
+    yield from _extracted(_records(path, name, max_bytes, bulk, seen), taken, workers)
+    if seen[0] == 0:
+        raise InputError(
+            f"{name} holds no WARC records; pass a .warc or .warc.gz file as crawlers write them"
+        )
+    for reason, n in bulk.most_common():
+        on_count(name, reason, n)
+
+
+def _records(
+    path: Path, name: str, max_bytes: int, bulk: Counter[str], seen: list[int]
+) -> Iterator[Item | RawPage]:
+    """Every record of the file as a page to extract or a skip; ``seen[0]`` counts records."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     page_types = int(WarcRecordType.response) | int(WarcRecordType.resource)
-    bulk: Counter[str] = Counter()
-    records = 0
     with path.open("rb") as stream:
         gz = stream.read(2) == b"\x1f\x8b" or path.name.lower().endswith(".gz")
         offset: int | None = 0
@@ -140,7 +158,7 @@ def read_warc(
                 try:
                     record = next(it)
                 except StopIteration:
-                    if records == 0 and start == 0:
+                    if seen[0] == 0 and start == 0:
                         # no record where the first must start: damage at the head of the file
                         offset = _next_record(stream, 1, gz)
                         if offset is not None:
@@ -149,23 +167,18 @@ def read_warc(
                 except Exception:  # OSError or StreamError, by FastWARC version
                     # damaged bytes: go on at the next record that starts cleanly after them
                     offset = _next_record(stream, last + 1, gz)
-                    if records or offset is not None:
-                        where = f"after record {records}" if records else "at its start"
+                    if seen[0] or offset is not None:
+                        where = f"after record {seen[0]}" if seen[0] else "at its start"
                         yield f"{name} {where}", "damaged WARC data"
                     break
                 last = start + int(record.stream_pos)
-                records += 1
-                location = f"{name} record {records}"
+                seen[0] += 1
                 if not int(record.record_type) & page_types:
                     bulk[_NOT_A_PAGE] += 1
                     continue
-                yield from _page(record, location, max_bytes, taken, bulk)
-    if records == 0:
-        raise InputError(
-            f"{name} holds no WARC records; pass a .warc or .warc.gz file as crawlers write them"
-        )
-    for reason, n in bulk.most_common():
-        on_count(name, reason, n)
+                item = _page(record, f"{name} record {seen[0]}", max_bytes, bulk)
+                if item is not None:
+                    yield item
 
 
 def _next_record(stream: BinaryIO, start: int, gz: bool) -> int | None:
@@ -194,13 +207,21 @@ def _begins_record(head: bytes, gz: bool) -> bool:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """A page record's body and headers, ready for extraction (in this process or a worker)."""
+
+    location: str
+    body: bytes
+    fmt: Format
+    uri: str | None
+    record_id: str | None
+    warc_date: str | None
+
+
 def _page(
-    record: object,
-    location: str,
-    max_bytes: int,
-    taken: Callable[[str], bool],
-    bulk: Counter[str],
-) -> Iterator[Item]:
+    record: object, location: str, max_bytes: int, bulk: Counter[str]
+) -> Item | RawPage | None:
     headers = record.headers  # type: ignore[attr-defined]
     uri = (headers.get("WARC-Target-URI") or "").strip().strip("<>") or None
     if uri:
@@ -209,43 +230,107 @@ def _page(
     if http is not None:
         if http.status_code is not None and not 200 <= int(http.status_code) < 300:
             bulk[_NOT_OK] += 1
-            return
+            return None
         content_type = http.get("Content-Type")
     else:
         content_type = headers.get("Content-Type")
     expected = int(record.content_length)  # type: ignore[attr-defined]
     if expected > max_bytes:
-        yield location, "too large"
-        return
+        return location, "too large"
     body = record.reader.read(max_bytes + 1)  # type: ignore[attr-defined]
     if len(body) < expected:
         # the file ends inside this record (an interrupted download or copy)
-        yield location, "truncated record"
-        return
+        return location, "truncated record"
     if not body.strip():
-        yield location, "no body"
-        return
+        return location, "no body"
     fmt = _page_format(content_type, body)
     if fmt is None:
         bulk[_NOT_TEXT] += 1
-        return
-    body = _as_utf8(body, _declared_charset(content_type), location)
-    record_id = (headers.get("WARC-Record-ID") or "").strip().strip("<>") or None
-    doc_id = uri if uri and not taken(uri) else record_id or uri or location
+        return None
+    return RawPage(
+        location=location,
+        body=_as_utf8(body, _declared_charset(content_type), location),
+        fmt=fmt,
+        uri=uri,
+        record_id=(headers.get("WARC-Record-ID") or "").strip().strip("<>") or None,
+        warc_date=headers.get("WARC-Date"),
+    )
+
+
+def extract_page(page: RawPage) -> Item:
+    """The Document of one page (its id still to be chosen), or why it has none."""
     try:
-        doc = parse_bytes(body, location, id=doc_id, fmt=fmt, url_hint=uri, crawled=True)
+        doc = parse_bytes(
+            page.body, page.location, id="", fmt=page.fmt, url_hint=page.uri, crawled=True
+        )
     except ReadError as e:
-        yield location, "no article text" if e.reason == "empty" else e.reason
-        return
-    published = doc.published or normalize_published(headers.get("WARC-Date"))
-    yield Document(
-        id=doc.id,
+        return page.location, "no article text" if e.reason == "empty" else e.reason
+    return Document(
+        id="",
         text=doc.text,
         title=doc.title,
-        url=uri or doc.url,
-        published=published,
+        url=page.uri or doc.url,
+        published=doc.published or normalize_published(page.warc_date),
         source=doc.source,
     )
 
 
-__all__ = ["WARC_SUFFIXES", "is_warc", "read_warc"]
+def _extract_chunk(chunk: list[Item | RawPage]) -> list[Item]:
+    return [extract_page(x) if isinstance(x, RawPage) else x for x in chunk]
+
+
+def _named(item: Item, page: Item | RawPage, taken: Callable[[str], bool]) -> Item:
+    """Give an extracted page its id: the target URI, or the record id for a URI read before."""
+    if isinstance(item, tuple) or not isinstance(page, RawPage):
+        return item
+    uri, record_id = page.uri, page.record_id
+    doc_id = uri if uri and not taken(uri) else record_id or uri or page.location
+    return Document(doc_id, item.text, item.title, item.url, item.published, item.source)
+
+
+CHUNK = 32
+
+
+def _extracted(
+    items: Iterator[Item | RawPage], taken: Callable[[str], bool], workers: int
+) -> Iterator[Item]:
+    """Extract pages in order: here, or in ``workers`` processes once a second chunk exists."""
+    chunks = _chunked(items, CHUNK)
+    first = next(chunks, None)
+    if first is None:
+        return
+    for page, item in zip(first, _extract_chunk(first), strict=True):
+        yield _named(item, page, taken)
+    if workers <= 1:
+        for chunk in chunks:
+            for page, item in zip(chunk, _extract_chunk(chunk), strict=True):
+                yield _named(item, page, taken)
+        return
+    from retold.readers.pool import extraction_pool
+
+    with extraction_pool(workers) as pool:
+        pending: deque[tuple[list[Item | RawPage], Future[list[Item]]]] = deque()
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(_extract_chunk, chunk)))
+            if len(pending) >= 2 * workers:
+                done_chunk, future = pending.popleft()
+                for page, item in zip(done_chunk, future.result(), strict=True):
+                    yield _named(item, page, taken)
+        while pending:
+            done_chunk, future = pending.popleft()
+            for page, item in zip(done_chunk, future.result(), strict=True):
+                yield _named(item, page, taken)
+
+
+def _chunked(items: Iterator[Item | RawPage], size: int) -> Iterator[list[Item | RawPage]]:
+    chunk: list[Item | RawPage] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+__all__ = ["WARC_SUFFIXES", "RawPage", "extract_page", "is_warc", "read_warc"]
