@@ -94,6 +94,10 @@ def test_pages_read_with_metadata(tmp_path: Path, name: str, compress: bool) -> 
     assert dict(skips.counts) == {
         "not a page (request, metadata, warcinfo, revisit or other records)": 4
     }
+    # skipped in bulk: the reason is the example
+    assert skips.summary() == (
+        "skipped 4: 4 not a page (request, metadata, warcinfo, revisit or other records)"
+    )
 
 
 def test_warc_date_when_the_page_has_none(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import html
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
 from retold.documents import Document
@@ -125,4 +126,58 @@ def write_warc(records: Iterable[WarcRecord], out: BinaryIO, *, compress: bool =
     return total
 
 
-__all__ = ["WarcRecord", "article_page", "http_response", "request", "response", "write_warc"]
+def demo_crawl(out: str | Path, corpus: str | Path | None = None) -> int:
+    """The demo corpus as a crawl: a warcinfo record, then a request and a response per page.
+
+    Each article is served at ``https://SITE.example/news/ID`` inside a news page (headline,
+    byline, navigation, related links, footer), dated by its ``published`` value. A redirect
+    and an image are in it too, as in any crawl. Returns the bytes written.
+
+    Example:
+        >>> import tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "crawl.warc.gz")
+        >>> demo_crawl(path) > 0
+        True
+    """
+    import json
+
+    source = (
+        Path(corpus) if corpus else Path(__file__).parents[1] / "data" / "demo" / "corpus.jsonl"
+    )
+    records = [
+        WarcRecord(
+            "warcinfo",
+            None,
+            b"software: retold demo_crawl\r\nformat: WARC File Format 1.1\r\n",
+            content_type="application/warc-fields",
+        )
+    ]
+    with source.open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            doc = Document(
+                id=row["id"],
+                text=row["text"],
+                title=row.get("title"),
+                published=row.get("published"),
+            )
+            site = (row.get("source") or "news").lower().replace(" ", "")
+            uri = f"https://{site}.example/news/{row['id']}"
+            page = article_page(doc, site=row.get("source") or "News").encode("utf-8")
+            date = f"{row.get('published') or '2025-03-14'}T06:00:00Z"
+            records += [request(uri), response(uri, page, date=date)]
+    records.append(response("https://coastalledger.example/", b"", status="301 Moved Permanently"))
+    records.append(response("https://coastalledger.example/logo.png", b"\x89PNG\r\n", "image/png"))
+    with open(out, "wb") as f:
+        return write_warc(records, f)
+
+
+__all__ = [
+    "WarcRecord",
+    "article_page",
+    "demo_crawl",
+    "http_response",
+    "request",
+    "response",
+    "write_warc",
+]

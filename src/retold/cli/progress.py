@@ -71,10 +71,12 @@ class WarningSkips:
         self.quiet = quiet
         self.console = Console(stderr=True, highlight=False)
 
-    def __call__(self, location: str, reason: str, count: int = 1) -> None:
+    def __call__(self, location: str, reason: str, count: int | None = None) -> None:
         self.log(location, reason, count)
         if not self.quiet:
-            what = location if count == 1 else f"{count:,} records of {location}"
+            what = (
+                location if count is None else f"{count:,} record{'s' * (count != 1)} of {location}"
+            )
             self.console.print(f"warning: skipped {what}: {reason}", markup=False, soft_wrap=True)
 
     @property

@@ -49,9 +49,11 @@ class SkipLog:
         self.counts: Counter[str] = Counter()
         self.examples: list[tuple[str, str]] = []
 
-    def __call__(self, location: str, reason: str, count: int = 1) -> None:
-        self.counts[reason] += count
-        if len(self.examples) < self.max_examples:
+    def __call__(self, location: str, reason: str, count: int | None = None) -> None:
+        # a count comes with records skipped in bulk (a file's request records): they need no
+        # example, the reason says it all
+        self.counts[reason] += 1 if count is None else count
+        if count is None and len(self.examples) < self.max_examples:
             self.examples.append((location, reason))
 
     @property
@@ -62,9 +64,11 @@ class SkipLog:
         """One line for humans; empty string when nothing was skipped."""
         if not self.total:
             return ""
-        parts = ", ".join(f"{n} {reason}" for reason, n in self.counts.most_common())
+        parts = ", ".join(f"{n:,} {reason}" for reason, n in self.counts.most_common())
+        if not self.examples:
+            return f"skipped {self.total:,}: {parts}"
         examples = "; ".join(f"{loc}: {reason}" for loc, reason in self.examples)
-        return f"skipped {self.total}: {parts} (e.g. {examples})"
+        return f"skipped {self.total:,}: {parts} (e.g. {examples})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,8 +78,8 @@ class SkipLog:
         }
 
 
-def _log_skip(location: str, reason: str, count: int = 1) -> None:
-    if count == 1:
+def _log_skip(location: str, reason: str, count: int | None = None) -> None:
+    if count is None:
         log.warning("skipped %s: %s", location, reason)
     else:
         log.warning("skipped %s records of %s: %s", f"{count:,}", location, reason)
