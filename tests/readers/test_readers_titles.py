@@ -20,6 +20,7 @@ BODY = "A crane at the port of Lindvik toppled over in a gale on Monday night. N
         (f"Harbour crane toppled in gale\n\n{BODY}", "Harbour crane toppled in gale"),
         (f"Is the harbour safe?\n\n{BODY}", "Is the harbour safe?"),
         (f"'Nobody was hurt' at Lindvik port\n\n{BODY}", "'Nobody was hurt' at Lindvik port"),
+        (f"Rivals of the harbour crane...\n\n{BODY}", "Rivals of the harbour crane..."),
         (f"A crane toppled over on Monday.\n\n{BODY}", None),  # a one-line lede
         (f"Harbour crane\ntoppled in gale\n\n{BODY}", None),  # not a line of its own
         (BODY, None),  # nothing after it

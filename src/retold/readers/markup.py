@@ -290,8 +290,8 @@ def text_headline(text: str) -> str | None:
     """The headline of a plain-text article: its first line, when that line stands alone.
 
     A first paragraph of a single line, at most 160 characters, not ending like a sentence
-    (``.``, ``,``, ``;``, ``:``) and followed by more text is taken as the headline; it stays in
-    the text too.
+    (``.``, ``,``, ``;``, ``:``; a trailing ellipsis is fine) and followed by more text is taken
+    as the headline; it stays in the text too.
 
     Example:
         >>> text_headline("Ferry runs aground\\n\\nA ferry ran aground on Saturday.")
@@ -303,6 +303,7 @@ def text_headline(text: str) -> str | None:
     first = first.strip()
     if not sep or not rest.strip() or "\n" in first:
         return None
-    if len(first) > HEADLINE_MAX_CHARS or first.endswith(_SENTENCE_END):
+    trailing = first.endswith(_SENTENCE_END) and not first.endswith(("...", "…"))
+    if len(first) > HEADLINE_MAX_CHARS or trailing:
         return None
     return " ".join(first.split()) or None
