@@ -39,7 +39,7 @@ try:
     from datatrove.data import Document as DatatroveDocument
     from datatrove.data import DocumentsPipeline
     from datatrove.pipeline.base import PipelineStep
-except ImportError:  # pragma: no cover - exercised only without the extra
+except ImportError:
     raise MissingDependencyError("the datatrove step", "datatrove") from None
 
 REUSE_VERDICTS = tuple(str(v) for v in Verdict if v.is_reuse)
