@@ -25,7 +25,8 @@ import numpy.typing as npt
 from retold.collection.fingerprints import BandKeys
 
 Pair = tuple[int, int]
-SIGNALS = ("minhash", "sentence-hash", "semantic")
+# new signals go at the end: saved candidates store them as bits in this order
+SIGNALS = ("minhash", "sentence-hash", "semantic", "crosslingual")
 
 
 @dataclass

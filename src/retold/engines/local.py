@@ -298,6 +298,11 @@ def run_dedup(
             cands = find_candidates(
                 band_keys(sig_arr, cfg.lsh), hash_arr, usable_arr, offsets, vectors, cfg.candidates
             )
+            if not cfg.lexical_only:
+                # translated copies: documents in other languages sharing numbers, dates, names
+                from retold.collection.crosslingual import crosslingual_candidates
+
+                crosslingual_candidates(docs, cands)
             if cands_path is not None:
                 save_candidates(cands_path, corpus_key, cfg, cands)
         t.advance(1)

@@ -143,8 +143,21 @@ class Measured:
 class Translated:
     """Embeds both sides of a translated pair with a multilingual model and scores blocks."""
 
+    CACHE_SIZE = 256  # documents whose vectors are kept: a collection pairs one with several
+
     def __init__(self, config: CrosslingualConfig | None = None) -> None:
         self.config = config or CrosslingualConfig()
+        self._cache: dict[tuple[str, int], Vectors] = {}
+
+    def _encode(self, embedder: Embedder, texts: list[str]) -> Vectors:
+        key = (embedder.name, hash(tuple(texts)))
+        vectors = self._cache.get(key)
+        if vectors is None:
+            vectors = embedder.encode(texts)
+            if len(self._cache) >= self.CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = vectors
+        return vectors
 
     def model_name(self, language_a: str, language_b: str) -> str:
         """The multilingual model used for this pair of languages."""
@@ -159,8 +172,7 @@ class Translated:
         embedder = multilingual_embedder(self.model_name(language_a, language_b))
         texts_a = [s.text for s in a.sentences]
         texts_b = [s.text for s in b.sentences]
-        vectors = embedder.encode(texts_a + texts_b)
-        va, vb = vectors[: len(texts_a)], vectors[len(texts_a) :]
+        va, vb = self._encode(embedder, texts_a), self._encode(embedder, texts_b)
         sims = crosslingual_sims(texts_a, texts_b, va, vb, embedder.floor)
         return Measured(
             SentenceFeatures.build(texts_a, va),

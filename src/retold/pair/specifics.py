@@ -43,16 +43,12 @@ MONTHS: dict[str, int] = {}
 for _number, _forms in _MONTH_FORMS.items():
     for _form in _forms.split():
         MONTHS.setdefault(_form, _number)
-_MONTH_ALT = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
-_YEAR = r"(?:\d{4})"
-# "March 14, 2023" · "14 March 2023" · "14. März 2023." · "14 марта 2023 г." · "2023年3月14日"
-_DATE = re.compile(
-    rf"(?<!\w)(?:(?P<m1>{_MONTH_ALT})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>{_YEAR}))?"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?(?P<m2>{_MONTH_ALT})\.?"
-    rf"(?:,?\s+(?P<y2>{_YEAR}))?)(?!\w)"
-    rf"|(?:(?P<y3>{_YEAR})\s?年\s?)?(?P<m3>\d{{1,2}})\s?月\s?(?P<d3>\d{{1,2}})\s?日",
-    re.IGNORECASE,
-)
+# a month word is found by dictionary look-up, then its day beside it: one pass over the words
+# is much cheaper than a regular expression with a hundred month names in it
+_WORDS = re.compile(r"[^\W\d_]{3,}")
+_DAY_BEFORE = re.compile(r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?$", re.I)
+_DAY_AFTER = re.compile(r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d.,]\d)", re.I)
+_CJK_DATE = re.compile(r"(?:\d{4}\s?年\s?)?(\d{1,2})\s?月\s?(\d{1,2})\s?日")
 # a number: digits with . , or (thin, no-break) space groups, an optional scale word after it
 _SCALES: dict[str, float] = {
     "thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "tis": 1e3, "tisuća": 1e3,
@@ -66,11 +62,17 @@ _SCALES: dict[str, float] = {
     "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8,
 }  # fmt: skip
 _SCALE_ALT = "|".join(sorted(map(re.escape, _SCALES), key=len, reverse=True))
+# digits and the letters of scripts that separate words: a number glued to one is part of a
+# word ("G20", "MH17"); glued to a Chinese or Japanese character it is a number ("１２日")
+_SPACED = r"0-9\uff10-\uff19A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
 _NUMBER = re.compile(
-    r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?![\d])"
-    r"|(?<![\w.,])\d+(?:[.,]\d+)*"
+    rf"(?<![{_SPACED}.,])\d{{1,3}}(?:[\u00a0\u202f\u2009 ]\d{{3}})+(?![\d])"
+    rf"|(?<![{_SPACED}.,])\d+(?:[.,]\d+)*"
 )
-_SCALE_AFTER = re.compile(rf"\s?(?P<s>{_SCALE_ALT})\.?(?![^\W\d_])", re.IGNORECASE)
+_CJK_SCALES = "百万|万|萬|亿|億|千"
+_SCALE_AFTER = re.compile(
+    rf"\s?(?:(?P<c>{_CJK_SCALES})|(?P<s>{_SCALE_ALT})\.?(?![^\W\d_]))", re.IGNORECASE
+)
 
 
 def _values(mantissa: str) -> set[float]:
@@ -119,20 +121,29 @@ def dates(text: str) -> list[tuple[int, int, str, str]]:
         ['3-14', '3-14', '3-14', '3-14']
     """
     out = []
-    for m in _DATE.finditer(text):
-        month_word = m.group("m1") or m.group("m2")
-        if month_word is not None:
-            month = MONTHS.get(month_word.lower())
-            day = int(m.group("d1") or m.group("d2"))
-            year_at = m.start("y1") if m.group("y1") else m.start("y2") if m.group("y2") else -1
-        else:
-            month, day = int(m.group("m3")), int(m.group("d3"))
-            year_at = -1
-        if month is None or not 1 <= month <= 12 or not 1 <= day <= 31:
+    for w in _WORDS.finditer(text):
+        month = MONTHS.get(w.group().lower())
+        if month is None:
             continue
-        end = year_at if year_at >= 0 else m.end()
-        written = text[m.start() : end].rstrip(" ,")
-        out.append((m.start(), m.start() + len(written), written, f"{month}-{day}"))
+        start, end = w.span()
+        before = _DAY_BEFORE.search(text, max(0, start - 12), start)
+        after = None if before else _DAY_AFTER.match(text, end)
+        if before:
+            day, start = int(before.group(1)), before.start()
+            end += text[end : end + 1] == "."
+        elif after:
+            day, end = int(after.group(1)), after.end()
+        else:
+            continue
+        if 1 <= day <= 31:
+            out.append((start, end, text[start:end], f"{month}-{day}"))
+    if "月" in text:
+        for m in _CJK_DATE.finditer(text):
+            month, day = int(m.group(1)), int(m.group(2))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                # a year written with it stays a number of its own
+                out.append((m.start(1), m.end(), text[m.start(1) : m.end()], f"{month}-{day}"))
+    out.sort()
     return out
 
 
@@ -154,9 +165,8 @@ def numbers(text: str) -> list[tuple[str, frozenset[str]]]:
         if any(s <= m.start() < e for s, e in taken):
             continue
         scale = _SCALE_AFTER.match(text, m.end())
-        found.append(
-            (m.start(), m.group(), readings(m.group(), scale.group("s") if scale else None))
-        )
+        word = (scale.group("c") or scale.group("s")) if scale else None
+        found.append((m.start(), m.group(), readings(m.group(), word)))
     found.sort(key=lambda x: x[0])
     return [(w, k) for _, w, k in found]
 
@@ -202,7 +212,8 @@ def latin_key(word: str) -> str:
     return "".join(c for c in folded if c.isascii() and c.isalnum())
 
 
-_CAPITALISED = re.compile(r"(?<![\w])([^\W\d_][^\W_]*(?:[-'’][^\W\d_]+)*)")
+# words starting with a capital of the Latin, Greek or Cyrillic alphabets (checked again below)
+_CAPITALISED = re.compile(r"(?<![\w])([A-ZÀ-ÖØ-ÞĀ-žΆ-ΫЀ-Я][^\W_]*(?:[-'’][^\W\d_]+)*)")
 
 
 def names(text: str) -> dict[str, str]:
@@ -216,8 +227,8 @@ def names(text: str) -> dict[str, str]:
     sentence_start = True
     for m in _CAPITALISED.finditer(text):
         word = m.group(1)
-        before = text[max(0, m.start() - 3) : m.start()]
-        starts = sentence_start or bool(re.search(r"[.!?:«\"“„]\s*$", before))
+        before = text[max(0, m.start() - 3) : m.start()].rstrip()
+        starts = sentence_start or not before or before[-1] in '.!?:«"“„'
         sentence_start = False
         if not word[0].isupper() or starts or len(word) < 3:
             continue
