@@ -16,7 +16,6 @@ from rapidfuzz import fuzz
 
 from retold.documents import Alignment, Change, ChangeKind, Link, Sentence
 from retold.normalize import fold
-from retold.pair import specifics
 from retold.pair.similarity import STOPWORDS
 
 _MONTHS = (
@@ -123,6 +122,8 @@ def _translated_changes(
     a: Sequence[Sentence], b: Sequence[Sentence], alignment: Alignment
 ) -> list[Change]:
     """Numbers, dates and names of linked sentences in two languages."""
+    from retold.pair import specifics  # only translated pairs need it: keep it off cold starts
+
     changes: list[Change] = []
     agreed: set[frozenset[str]] = set()
     seen_names: set[tuple[str, str]] = set()
