@@ -294,7 +294,12 @@ CHUNK = 32
 def _extracted(
     items: Iterator[Item | RawPage], taken: Callable[[str], bool], workers: int
 ) -> Iterator[Item]:
-    """Extract pages in order: here, or in ``workers`` processes once a second chunk exists."""
+    """Extract pages in order, here and (from the second chunk on) in ``workers`` processes.
+
+    The reading process extracts a chunk itself whenever every worker is busy, so it never
+    waits for workers that are still starting (seconds each), and a small crawl costs no more
+    than with one process.
+    """
     chunks = _chunked(items, CHUNK)
     first = next(chunks, None)
     if first is None:
@@ -309,16 +314,29 @@ def _extracted(
     from retold.readers.pool import extraction_pool
 
     with extraction_pool(workers) as pool:
-        pending: deque[tuple[list[Item | RawPage], Future[list[Item]]]] = deque()
+        # chunks in reading order, each with its result or the future of it
+        pending: deque[tuple[list[Item | RawPage], Future[list[Item]] | list[Item]]] = deque()
+        busy = 0
         for chunk in chunks:
-            pending.append((chunk, pool.submit(_extract_chunk, chunk)))
-            if len(pending) >= 2 * workers:
-                done_chunk, future = pending.popleft()
-                for page, item in zip(done_chunk, future.result(), strict=True):
+            if busy < workers:
+                pending.append((chunk, pool.submit(_extract_chunk, chunk)))
+            else:
+                pending.append((chunk, _extract_chunk(chunk)))
+            # hand out what is finished at the head; never hold more than a few chunks
+            while pending and (
+                isinstance(pending[0][1], list)
+                or pending[0][1].done()
+                or len(pending) > 4 * workers
+            ):
+                done_chunk, result = pending.popleft()
+                results = result if isinstance(result, list) else result.result()
+                for page, item in zip(done_chunk, results, strict=True):
                     yield _named(item, page, taken)
+            busy = sum(1 for _, r in pending if isinstance(r, Future) and not r.done())
         while pending:
-            done_chunk, future = pending.popleft()
-            for page, item in zip(done_chunk, future.result(), strict=True):
+            done_chunk, result = pending.popleft()
+            results = result if isinstance(result, list) else result.result()
+            for page, item in zip(done_chunk, results, strict=True):
                 yield _named(item, page, taken)
 
 
