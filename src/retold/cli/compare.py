@@ -40,6 +40,14 @@ DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
     help="Refuse input files larger than this.",
 )
 @click.option("--demo", is_flag=True, help="Compare the example pair that ships with retold.")
+@click.option(
+    "--crosslingual",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Compare as a translated copy with a multilingual model: when the two texts' "
+    "languages differ (auto), for any pair (always) or never.",
+)
 def command(
     original: str | None,
     rewrite: str | None,
@@ -49,6 +57,7 @@ def command(
     no_alignment: bool,
     max_bytes: int,
     demo: bool,
+    crosslingual: str,
 ) -> None:
     """Compare ORIGINAL with REWRITE: verdict, coverage, direction, aligned sentences, changes.
 
@@ -60,8 +69,10 @@ def command(
       retold compare a.html b.html --format json > pair.json
       retold compare a.txt b.txt --format html -o report.html
       retold compare --demo
+      retold compare report_ru.txt story_en.txt      # a translated copy: languages detected
     """
-    from retold.pair.compare import Comparer
+    from retold.pair.compare import CompareConfig, Comparer
+    from retold.pair.crosslingual import CrosslingualConfig
     from retold.readers import read_document, read_source
 
     if fmt == "html" and output is None:
@@ -78,7 +89,8 @@ def command(
     else:
         a = read_source(original, max_bytes=max_bytes)
         b = read_source(rewrite, max_bytes=max_bytes)
-    comparison = Comparer(model).compare(a, b)
+    config = CompareConfig(crosslingual=CrosslingualConfig(mode=crosslingual))
+    comparison = Comparer(model, config).compare(a, b)
     if fmt == "json":
         from retold.report.json import to_json
 
