@@ -20,7 +20,7 @@ def model_option(f: F) -> F:
         type=click.Choice(MODEL_NAMES),
         default="fast",
         show_default=True,
-        help="Embedding model: fast (wordllama) or accurate (all-MiniLM-L6-v2, extra 'accurate').",
+        help="Embedding model: fast (wordllama) or accurate (MiniLM on ONNX, extra 'accurate').",
     )(f)
 
 
