@@ -310,3 +310,58 @@ def test_kill_9_mid_read_leaves_no_extraction_worker(tmp_path: Path) -> None:
     while any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children):
         assert time.monotonic() < deadline, "extraction workers outlived their killed parent"
         time.sleep(0.1)
+
+
+# --- bodies stored as sent: chunked, compressed ----------------------------------------------
+
+
+def raw_response(uri: str, body: bytes, *headers: str) -> WarcRecord:
+    head = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+    head += "".join(f"{h}\r\n" for h in headers) + "\r\n"
+    return WarcRecord("response", uri, head.encode("ascii") + body)
+
+
+def chunked(data: bytes, size: int = 70) -> bytes:
+    parts = [data[i : i + size] for i in range(0, len(data), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
+
+
+def test_chunked_and_compressed_bodies_are_decoded(tmp_path: Path) -> None:
+    import zlib
+
+    import brotli
+
+    page = article_page(STORIES[0]).encode("utf-8")
+    deflated = zlib.compressobj(wbits=-15)
+    raw_deflate = deflated.compress(page) + deflated.flush()
+    recs = [
+        raw_response(
+            url(0),
+            chunked(gzip.compress(page)),
+            "Content-Encoding: gzip",
+            "Transfer-Encoding: chunked",
+        ),
+        raw_response(url(1), chunked(page), "Transfer-Encoding: chunked"),
+        raw_response(url(2), zlib.compress(page), "Content-Encoding: deflate"),
+        raw_response(url(3), raw_deflate, "Content-Encoding: deflate"),
+        raw_response(url(4), brotli.compress(page), "Content-Encoding: br"),
+        raw_response(url(5), gzip.compress(page)[:-30] + b"garbage!" * 4, "Content-Encoding: gzip"),
+        raw_response(url(6), page, "Content-Encoding: compress"),
+    ]
+    skips = SkipLog()
+    docs = list(read_corpus(write(tmp_path / "c.warc.gz", recs), on_skip=skips))
+    assert [d.id for d in docs] == [url(k) for k in range(5)]
+    assert {d.text for d in docs} == {docs[0].text}
+    assert docs[0].title == "Ferry service to Holmsund resumes after storm"
+    assert skips.counts["undecodable HTTP body (damaged chunks or compression)"] == 2
+
+
+def test_compressed_body_over_the_limit_is_too_large(tmp_path: Path) -> None:
+    bomb = gzip.compress(b"<p>" + b"a" * 200_000 + b"</p>")
+    recs = [raw_response(url(0), bomb, "Content-Encoding: gzip")]
+    skips = SkipLog()
+    assert (
+        list(read_corpus(write(tmp_path / "c.warc.gz", recs), on_skip=skips, max_bytes=50_000))
+        == []
+    )
+    assert skips.counts["too large"] == 1

@@ -227,11 +227,13 @@ def _page(
     if uri:
         location = f"{location} ({uri})"
     http = record.http_headers  # type: ignore[attr-defined]
+    transfer = encoding = None
     if http is not None:
         if http.status_code is not None and not 200 <= int(http.status_code) < 300:
             bulk[_NOT_OK] += 1
             return None
         content_type = http.get("Content-Type")
+        transfer, encoding = http.get("Transfer-Encoding"), http.get("Content-Encoding")
     else:
         content_type = headers.get("Content-Type")
     expected = int(record.content_length)  # type: ignore[attr-defined]
@@ -241,6 +243,15 @@ def _page(
     if len(body) < expected:
         # the file ends inside this record (an interrupted download or copy)
         return location, "truncated record"
+    if transfer or encoding:
+        # crawlers that keep the bytes as received (wget, warcprox) store chunked, compressed
+        # bodies; Common Crawl stores them decoded
+        try:
+            body = _decode_http(body, transfer, encoding, max_bytes)
+        except _TooLarge:
+            return location, "too large"
+        except (ValueError, OSError, zlib.error):
+            return location, "undecodable HTTP body (damaged chunks or compression)"
     if not body.strip():
         return location, "no body"
     fmt = _page_format(content_type, body)
@@ -255,6 +266,61 @@ def _page(
         record_id=(headers.get("WARC-Record-ID") or "").strip().strip("<>") or None,
         warc_date=headers.get("WARC-Date"),
     )
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _dechunk(body: bytes) -> bytes:
+    """The payload of a body sent with ``Transfer-Encoding: chunked``."""
+    out, pos = bytearray(), 0
+    while True:
+        eol = body.find(b"\r\n", pos)
+        if eol == -1:
+            raise ValueError("chunk size line without its end")
+        size = int(body[pos:eol].split(b";", 1)[0].strip() or b"0", 16)
+        if size == 0:
+            return bytes(out)
+        start = eol + 2
+        if start + size > len(body):
+            raise ValueError("chunk longer than the body")
+        out += body[start : start + size]
+        pos = start + size + 2
+
+
+def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
+    d = zlib.decompressobj(wbits=wbits)
+    out = d.decompress(data, limit + 1)
+    if len(out) > limit:
+        raise _TooLarge
+    if not d.eof:
+        raise ValueError("compressed body ends before its end marker")
+    return out
+
+
+def _decode_http(body: bytes, transfer: str | None, encoding: str | None, limit: int) -> bytes:
+    """Undo the HTTP transfer and content encodings of a stored body (chunked, gzip, br)."""
+    if transfer and "chunked" in transfer.lower():
+        body = _dechunk(body)
+    for coding in reversed([c.strip().lower() for c in (encoding or "").split(",") if c.strip()]):
+        if coding in ("gzip", "x-gzip"):
+            body = _inflate(body, 31, limit)
+        elif coding == "deflate":
+            # servers send zlib-wrapped or raw deflate under this name
+            body = _inflate(body, 15 if body[:1] == b"\x78" else -15, limit)
+        elif coding == "br":
+            import brotli  # FastWARC's own dependency
+
+            try:
+                body = brotli.decompress(body)
+            except Exception as e:  # brotli.error derives from Exception only
+                raise ValueError(str(e)) from None
+            if len(body) > limit:
+                raise _TooLarge
+        elif coding != "identity":
+            raise ValueError(f"unknown content encoding {coding}")
+    return body
 
 
 def extract_page(page: RawPage) -> Item:
