@@ -133,10 +133,12 @@ def test_long_inputs_are_cut_at_the_models_length(model: onnx.OnnxMiniLMEmbedder
 
 
 @needs_model
-def test_the_accurate_model_prints_nothing(tmp_path: Path) -> None:
+def test_the_accurate_model_prints_nothing_and_imports_no_torch(tmp_path: Path) -> None:
     script = (
+        "import sys\n"
         "from retold.models import get_embedder\n"
         "get_embedder('accurate').encode(['The ferry left the harbour at dawn.'])\n"
+        "sys.exit(3 if {'torch', 'transformers'} & set(sys.modules) else 0)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
@@ -159,6 +161,11 @@ def test_dedup_with_the_accurate_model_is_silent_under_q(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr[-2000:]
     assert (done.stdout, done.stderr) == ("", "")
     assert out.stat().st_size > 0
+
+
+@needs_model
+def test_the_model_wheel_requires_nothing_heavy() -> None:
+    assert not importlib.metadata.requires(onnx.MODEL_PACKAGE)
 
 
 def test_no_torch_in_the_accurate_extra() -> None:
