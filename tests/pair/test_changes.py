@@ -70,3 +70,13 @@ def test_translated_pair_matches_numbers_dates_and_names_across_languages() -> N
     assert agrees == [("14 марта", "March 14"), ("15", "15")]
     assert differs == [("1 240", "1,250")]
     assert names == [("Морозов", "Morozov", "transliteration")]
+
+
+def test_case_forms_of_one_translated_name_are_reported_once() -> None:
+    sa, sb, al = _pair(
+        "Река отрезала деревни под Карельском. Жители Карельска ждут помощи.",
+        "The river cut off villages near Karelsk. Residents of Karelsk wait for help.",
+    )
+    changes = find_changes(sa.sentences, sb.sentences, al, translated=True)
+    names = [(c.a, c.b) for c in changes if c.kind == ChangeKind.NAME_VARIANT]
+    assert names == [("Карельском", "Karelsk")]

@@ -71,3 +71,8 @@ def test_sentence_initial_words_are_not_names() -> None:
 def test_numbers_never_fail_and_keys_are_never_empty(text: str) -> None:
     for _, keys in numbers(text):
         assert keys
+
+
+def test_a_full_stop_after_a_date_is_not_part_of_it() -> None:
+    assert [d[2] for d in dates("Вода спадёт к 14 марта. Потом")] == ["14 марта"]
+    assert [d[2] for d in dates("due on 14 Dec. next year")] == ["14 Dec."]

@@ -134,7 +134,8 @@ def _translated_changes(
             return _first(a, wa, link.a), _first(b, wb, link.b)
 
         for wa, wb in specifics.carried_names(ta, tb):
-            if (wa, wb) not in seen_names:
+            # one line per name of B: its case forms on side A ("Карельск", "Карельском") repeat it
+            if wb not in {b_word for _, b_word in seen_names}:
                 seen_names.add((wa, wb))
                 changes.append(
                     Change(ChangeKind.NAME_VARIANT, wa, wb, *at(wa, wb), "transliteration")
@@ -167,7 +168,7 @@ def _translated_changes(
     if alignment.links:
         text_a, text_b = _join(a, range(len(a))), _join(b, range(len(b)))
         for wa, wb in specifics.carried_names(text_a, text_b):
-            if (wa, wb) not in seen_names:
+            if wb not in {b_word for _, b_word in seen_names}:
                 seen_names.add((wa, wb))
                 changes.append(
                     Change(

@@ -92,7 +92,8 @@ def _values(mantissa: str) -> set[float]:
         head, tail = groups[:-1], groups[-1]
         if len(seps) == 2 or len(groups) == 2:
             out.add(float("".join(head) + "." + tail))
-    return out
+    # neither reading fits ("1.2.3", a version or a code): its digits are still a key
+    return out or {float("".join(groups))}
 
 
 def readings(number: str, scale: str | None = None) -> frozenset[str]:
@@ -130,7 +131,8 @@ def dates(text: str) -> list[tuple[int, int, str, str]]:
         after = None if before else _DAY_AFTER.match(text, end)
         if before:
             day, start = int(before.group(1)), before.start()
-            end += text[end : end + 1] == "."
+            # the dot of an abbreviated month ("14 Dec.") is part of the date; a full stop is not
+            end += len(w.group()) <= 4 and text[end : end + 1] == "."
         elif after:
             day, end = int(after.group(1)), after.end()
         else:
