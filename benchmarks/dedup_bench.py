@@ -37,6 +37,7 @@ from retold.readers import SkipLog, read_corpus
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 BBC = SHARED / "bbc-news"
 MSRP = SHARED / "msrp" / "msr_paraphrase_train.txt"
+LLM = SHARED / "news-dev" / "sheepdog-llm-rewrites.jsonl"
 
 
 def cpu_seconds() -> float:
@@ -203,17 +204,41 @@ def datasketch_pairs(
     return pairs, time.perf_counter() - t, cpu_seconds() - c
 
 
+def llm_docs(rng: random.Random, n: int) -> tuple[list[Document], list[tuple[str, str]]]:
+    """``n`` news articles and one LLM rewrite of each (a distinct article each time)."""
+    by_article: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    with LLM.open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            if row.get("reuse"):
+                key = hashlib.sha1(fold(row["a"]).encode()).hexdigest()
+                by_article[key].append((row["a"], row["b"]))
+    keys = sorted(by_article)
+    rng.shuffle(keys)
+    docs, gold = [], []
+    for k, key in enumerate(keys[:n]):
+        a, b = rng.choice(by_article[key])
+        ida, idb = f"llm/{k:03d}a", f"llm/{k:03d}b"
+        docs.append(Document(ida, a, published="2011-01-01"))
+        docs.append(Document(idb, b, published="2011-01-02"))
+        gold.append((ida, idb))
+    return docs, gold
+
+
 def run_planted(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     bbc = bbc_docs()
     planted, gold = planted_docs(rng)
+    llm, llm_gold = llm_docs(rng, args.llm) if args.llm else ([], [])
+    planted, gold = planted + llm, gold + llm_gold
     t = time.perf_counter()
     n_bg = max(0, args.docs - len(bbc) - len(planted))
     bg = cached_background(bbc, n_bg, args.seed, rng)
     docs = bbc + planted + bg
     random.Random(args.seed + 1).shuffle(docs)
     print(
-        f"corpus: {len(docs)} docs ({len(bbc)} bbc, {len(planted)} planted = {len(gold)} pairs,"
+        f"corpus: {len(docs)} docs ({len(bbc)} bbc, {len(planted)} planted = {len(gold)} pairs"
+        f" of which {len(llm_gold)} LLM rewrites,"
         f" {n_bg} background), built in {time.perf_counter() - t:.1f} s"
     )
     print(f"rss after building corpus {peak_rss_mb():.0f} MB")
@@ -231,6 +256,7 @@ def run_planted(args: argparse.Namespace) -> None:
         wall, cpu = time.perf_counter() - t, cpu_seconds() - c
         where = members(result)
         found = sum(1 for a, b in gold if a in where and where.get(a) == where.get(b))
+        llm_found = sum(1 for a, b in llm_gold if a in where and where.get(a) == where.get(b))
         pairs = {(r["source"], m["id"]) for r in result.records for m in r["members"][1:]}
         gold_set = set(gold)
         bad = [
@@ -238,8 +264,8 @@ def run_planted(args: argparse.Namespace) -> None:
             for p in pairs
             if p[0].startswith("bg/")
             or p[1].startswith("bg/")
-            or (p[0].startswith("msrp/") != p[1].startswith("msrp/"))
-            or (p[0].startswith("msrp/") and p not in gold_set)
+            or any(p[0].startswith(s) != p[1].startswith(s) for s in ("msrp/", "llm/"))
+            or (p[0].startswith(("msrp/", "llm/")) and p not in gold_set)
         ]
         name = "lexical-only" if lexical else "full"
         print(
@@ -249,6 +275,8 @@ def run_planted(args: argparse.Namespace) -> None:
         )
         print(json.dumps(result.stats))
         print(f"[{name}] planted rewrites found: {found}/{len(gold)} = {found / len(gold):.3f}")
+        if llm_gold:
+            print(f"[{name}] of them LLM rewrites: {llm_found}/{len(llm_gold)}")
         print(
             f"[{name}] copy pairs reported: {len(pairs)}; wrong (background, cross-set or"
             f" non-gold msrp): {len(bad)}; precision {1 - len(bad) / max(1, len(pairs)):.4f}"
@@ -307,6 +335,7 @@ def main() -> None:
     ap.add_argument("--both", action="store_true", help="lexical-only and full in one run")
     ap.add_argument("--anchor", action="store_true", help="also run datasketch MinHashLSH")
     ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--llm", type=int, default=0, help="also plant N LLM rewrites of news")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
         "--workers", type=int, default=default_workers(), help="processes (default: all CPUs)"

@@ -99,8 +99,8 @@ class Link:
     """1..k sentences of A joined with 1..k sentences of B.
 
     Attributes:
-        a: Indices of consecutive sentences of A.
-        b: Indices of consecutive sentences of B.
+        a: Indices of sentences of A, ascending (consecutive but in m:n groups).
+        b: Indices of sentences of B, ascending (consecutive but in m:n groups).
         similarity: Blended similarity in [0, 1].
         kind: identical, edited or reworded.
         moved: True when the link breaks the reading order (a moved passage).
@@ -218,6 +218,52 @@ class Direction:
 
 
 @dataclass(frozen=True, slots=True)
+class Rewriting:
+    """How the copy of a pair rewrote its source.
+
+    Attributes:
+        copy: The side described as the copy (``"a"`` or ``"b"``).
+        reworded_share: Share of linked text in reworded (not identical or edited) links.
+        length_ratio: The copy's body length over the source's.
+        merged: Source sentences saved by merging several into fewer.
+        split: Copy sentences gained by splitting one into several.
+        reordered: Links out of the source's reading order.
+        reordered_passages: Runs of such links (moved passages).
+        added: Copy sentences with no source (added commentary or material).
+        dropped: Source sentences the copy left out.
+        style: Measured style changes, in words.
+        summary: All of it in one line.
+    """
+
+    copy: str
+    reworded_share: float
+    length_ratio: float
+    merged: int
+    split: int
+    reordered: int
+    reordered_passages: int
+    added: int
+    dropped: int
+    style: tuple[str, ...]
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "copy": self.copy,
+            "reworded_share": round(self.reworded_share, 4),
+            "length_ratio": round(self.length_ratio, 4),
+            "merged": self.merged,
+            "split": self.split,
+            "reordered": self.reordered,
+            "reordered_passages": self.reordered_passages,
+            "added": self.added,
+            "dropped": self.dropped,
+            "style": list(self.style),
+            "summary": self.summary,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Everything retold finds about one pair of documents.
 
@@ -237,6 +283,8 @@ class Comparison:
     model: str = ""
     language_a: str = ""
     language_b: str = ""
+    features: dict[str, float] = field(default_factory=dict)
+    rewriting: Rewriting | None = None
 
     @property
     def translated(self) -> bool:
@@ -267,4 +315,6 @@ class Comparison:
             "b": side(self.b, self.language_b),
             "alignment": self.alignment.to_dict(),
             "changes": [c.to_dict() for c in self.changes],
+            "rewriting": self.rewriting.to_dict() if self.rewriting else None,
+            "features": {k: round(v, 4) for k, v in self.features.items()},
         }

@@ -83,7 +83,7 @@ def test_config_validation_says_what_is_wrong() -> None:
     )
 )
 def test_links_are_disjoint_and_in_order(s: np.ndarray) -> None:
-    al = align(BlockSims.from_matrix(s))
+    al = align(BlockSims.from_matrix(s), AlignConfig(attach=False))
     used_a = [i for lk in al.links for i in lk.a]
     used_b = [j for lk in al.links for j in lk.b]
     assert len(used_a) == len(set(used_a)) and len(used_b) == len(set(used_b))
@@ -95,3 +95,48 @@ def test_links_are_disjoint_and_in_order(s: np.ndarray) -> None:
     for lk in al.links:
         assert list(lk.a) == list(range(lk.a[0], lk.a[-1] + 1))
         assert list(lk.b) == list(range(lk.b[0], lk.b[-1] + 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(
+        np.float32,
+        st.tuples(st.integers(1, 7), st.integers(1, 7)),
+        elements=st.floats(0, 1, width=32),
+    )
+)
+def test_groups_are_disjoint_and_ascending(s: np.ndarray) -> None:
+    al = align(BlockSims.from_matrix(s))
+    used_a = [i for lk in al.links for i in lk.a]
+    used_b = [j for lk in al.links for j in lk.b]
+    assert len(used_a) == len(set(used_a)) and len(used_b) == len(set(used_b))
+    assert sorted(set(used_a) | set(al.a_only)) == list(range(s.shape[0]))
+    assert sorted(set(used_b) | set(al.b_only)) == list(range(s.shape[1]))
+    for lk in al.links:
+        assert list(lk.a) == sorted(lk.a) and list(lk.b) == sorted(lk.b)
+    # attachment only grows links with sentences the plain alignment left over
+    plain = align(BlockSims.from_matrix(s), AlignConfig(attach=False))
+    assert len(plain.links) == len(al.links)
+    for before in plain.links:
+        (after,) = [lk for lk in al.links if before.a[0] in lk.a]
+        assert set(before.a) <= set(after.a) and set(before.b) <= set(after.b)
+        assert set(after.a) - set(before.a) <= set(plain.a_only)
+        assert set(after.b) - set(before.b) <= set(plain.b_only)
+
+
+def test_a_merged_sentence_draws_on_sentences_far_apart() -> None:
+    # B0 condenses A0 and A3: A3 is left over by the monotone chain and joins B0's link
+    s = np.array(
+        [
+            [0.9, 0.0, 0.0],
+            [0.0, 0.8, 0.0],
+            [0.0, 0.0, 0.8],
+            [0.65, 0.1, 0.1],
+        ],
+        dtype=np.float32,
+    )
+    al = align(BlockSims.from_matrix(s))
+    assert [(lk.a, lk.b) for lk in al.links] == [((0, 3), (0,)), ((1,), (1,)), ((2,), (2,))]
+    assert al.a_only == ()
+    off = align(BlockSims.from_matrix(s), AlignConfig(attach=False))
+    assert off.a_only == (3,)

@@ -26,6 +26,8 @@ TOP_KEYS = [
     "b",
     "alignment",
     "changes",
+    "rewriting",
+    "features",
 ]
 
 

@@ -78,6 +78,13 @@ def flip(c: Comparison) -> Comparison:
         direction=Direction(side, c.direction.confidence, c.direction.reason),
         alignment=Alignment(links, c.alignment.b_only, c.alignment.a_only),
         changes=changes,
+        language_a=c.language_b,
+        language_b=c.language_a,
+        rewriting=(
+            replace(c.rewriting, copy={"a": "b", "b": "a"}[c.rewriting.copy])
+            if c.rewriting is not None
+            else None
+        ),
     )
 
 

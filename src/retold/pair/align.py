@@ -8,8 +8,11 @@ each of its sentences finds its best counterpart inside the block, with a clear 
 runner-up. Heavy paraphrases score low in absolute terms but stand out within their row and
 column; independently written stories on the same event do not do so sentence after sentence.
 A second pass fills one-sentence gaps sandwiched between links (the sentences in the same
-position on both sides, however deeply reworded), and a third links leftover sentences out of
-order, which recovers moved passages.
+position on both sides, however deeply reworded), a third links leftover sentences out of
+order, which recovers moved passages, and a fourth attaches each sentence still left over to
+the link of the sentence it draws on: a language model's condensed copy merges three or four
+source sentences into one, from anywhere in the source, so links may grow into m:n groups whose
+sentences need not be consecutive.
 """
 
 from __future__ import annotations
@@ -41,6 +44,11 @@ class AlignConfig:
         member_containment: Each sentence inside a merged link must share at least this share
             of its content words with the other side of the link...
         member_similarity: ...or reach this 1:1 similarity with one of its sentences.
+        attach_similarity: Least 1:1 similarity for a leftover sentence to join the link of its
+            best counterpart...
+        attach_containment: ...when that counterpart also holds this share of its content words.
+        attach: Whether leftover sentences join links at all (off: every link is a run of
+            consecutive sentences, 1..3 on each side).
     """
 
     threshold: float = 0.5
@@ -52,6 +60,9 @@ class AlignConfig:
     merge_gain: float = 0.05
     member_containment: float = 0.3
     member_similarity: float = 0.35
+    attach_similarity: float = 0.35
+    attach_containment: float = 0.6
+    attach: bool = True
 
     def __post_init__(self) -> None:
         for name in (
@@ -62,6 +73,8 @@ class AlignConfig:
             "gap_floor",
             "member_containment",
             "member_similarity",
+            "attach_similarity",
+            "attach_containment",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -238,6 +251,49 @@ def _gaps(
     return out
 
 
+def _attach(sims: BlockSims, links: list[Link], n: int, m: int, cfg: AlignConfig) -> list[Link]:
+    """Leftover sentences joined to the link of the sentence they draw on (m:n groups).
+
+    A leftover sentence of one side joins when its best counterpart on the other side is
+    linked, their 1:1 similarity clears ``attach_similarity`` and the counterpart holds at least
+    ``attach_containment`` of its content words. Each sentence joins at most one link.
+    """
+    s11 = sims.sims[(1, 1)]
+    owner_a = {i: k for k, link in enumerate(links) for i in link.a}
+    owner_b = {j: k for k, link in enumerate(links) for j in link.b}
+    add_a: dict[int, list[int]] = {}
+    add_b: dict[int, list[int]] = {}
+    for i in range(n):
+        if i in owner_a or m == 0:
+            continue
+        j = int(s11[i].argmax())
+        if (
+            j in owner_b
+            and s11[i, j] >= cfg.attach_similarity
+            and sims.contain_a[i, j] >= cfg.attach_containment
+        ):
+            add_a.setdefault(owner_b[j], []).append(i)
+    for j in range(m):
+        if j in owner_b or n == 0:
+            continue
+        i = int(s11[:, j].argmax())
+        if (
+            i in owner_a
+            and s11[i, j] >= cfg.attach_similarity
+            and sims.contain_b[i, j] >= cfg.attach_containment
+        ):
+            add_b.setdefault(owner_a[i], []).append(j)
+    out = []
+    for k, link in enumerate(links):
+        if k not in add_a and k not in add_b:
+            out.append(link)
+            continue
+        a = tuple(sorted((*link.a, *add_a.get(k, ()))))
+        b = tuple(sorted((*link.b, *add_b.get(k, ()))))
+        out.append(Link(a, b, link.similarity, link.kind, link.moved))
+    return out
+
+
 def align(
     sims: BlockSims,
     config: AlignConfig | None = None,
@@ -282,6 +338,10 @@ def align(
             links.append(Link((i,), (j,), sim, LinkKind.REWORDED, moved=True))
             used_a.add(i)
             used_b.add(j)
+        if cfg.attach:
+            links = _attach(sims, links, n, m, cfg)
+        used_a = {i for link in links for i in link.a}
+        used_b = {j for link in links for j in link.b}
     links.sort(key=lambda link: link.a[0])
     return Alignment(
         links=tuple(links),

@@ -19,6 +19,7 @@ from retold.documents import (
     LinkKind,
     Segmented,
     SentenceKind,
+    Verdict,
 )
 from retold.errors import InputError
 from retold.lang import differ
@@ -28,8 +29,12 @@ from retold.normalize import fold, normalize_text, words
 from retold.pair.align import AlignConfig, align
 from retold.pair.changes import find_changes
 from retold.pair.crosslingual import CrosslingualConfig, Translated, languages
-from retold.pair.similarity import SentenceFeatures, Weights, block_sims, calibrate
-from retold.pair.verdict import VerdictConfig, decide, direction
+from retold.pair.decision import shipped_models
+from retold.pair.direction import guess_direction
+from retold.pair.explain import describe
+from retold.pair.features import pair_features
+from retold.pair.similarity import Matrix, SentenceFeatures, Weights, block_sims, calibrate
+from retold.pair.verdict import VerdictConfig, measure, model_verdict, rule_verdict
 from retold.segment import segment
 
 
@@ -86,8 +91,7 @@ def _peripheral(seg: Segmented) -> frozenset[int]:
     )
 
 
-def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
-    w = words(text)
+def _shingles(w: list[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(w[i : i + n]) for i in range(max(0, len(w) - n + 1))}
 
 
@@ -107,6 +111,16 @@ def refine(a: Segmented, b: Segmented, raw: Alignment, edited_ratio: float) -> A
     return Alignment(tuple(links), raw.a_only, raw.b_only)
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What the pair features are measured on, beyond the alignment."""
+
+    fa: SentenceFeatures
+    fb: SentenceFeatures
+    s11: Matrix
+    translated: bool = False
+
+
 def conclude(
     a: Segmented,
     b: Segmented,
@@ -114,22 +128,48 @@ def conclude(
     doc_similarity: float,
     config: VerdictConfig,
     model: str,
+    evidence: Evidence | None = None,
 ) -> Comparison:
-    """Verdict, coverage, direction, changes and scores of an aligned pair."""
-    verdict, cov_a, cov_b, stats = decide(a, b, alignment, doc_similarity, config)
-    stats["jaccard_5gram"] = _jaccard(_shingles(a.text, 5), _shingles(b.text, 5))
-    stats["jaccard_words"] = _jaccard(_shingles(a.text, 1), _shingles(b.text, 1))
+    """Verdict, coverage, direction, changes and scores of an aligned pair.
+
+    ``evidence`` (sentence features and the 1:1 similarity matrix) lets the pair's features be
+    measured; without it the verdict comes from the coverage and passage rules alone.
+    """
+    m = measure(a, b, alignment, doc_similarity, config)
+    cov_a, cov_b, stats = m.coverage_a, m.coverage_b, m.scores
+    wa, wb = words(a.text), words(b.text)
+    stats["jaccard_5gram"] = _jaccard(_shingles(wa, 5), _shingles(wb, 5))
+    stats["jaccard_words"] = _jaccard(_shingles(wa, 1), _shingles(wb, 1))
+    models = shipped_models()
+    features: dict[str, float] = {}
+    sentence_pair = len(a.sentences) == len(b.sentences) == 1
+    if evidence is not None and not sentence_pair:
+        features = pair_features(
+            a, b, evidence.fa, evidence.fb, evidence.s11, alignment, stats, (cov_a, cov_b)
+        )
+        p = models.reuse.probability(features)
+        stats["reuse_probability"] = p
+        stats["coverage_short"] = features["coverage_short"]
+        verdict = model_verdict(m, p, models.reuse.threshold, config, features, evidence.translated)
+    else:
+        verdict = rule_verdict(m, config)
+    way = guess_direction(a, b, cov_a, cov_b, models)
+    rewriting = None
+    if verdict.is_reuse and verdict != Verdict.IDENTICAL:
+        rewriting = describe(a, b, alignment, way.source)
     return Comparison(
         a=a,
         b=b,
         verdict=verdict,
         coverage_a=cov_a,
         coverage_b=cov_b,
-        direction=direction(a, b, alignment, cov_a, cov_b),
+        direction=way,
         alignment=alignment,
         changes=find_changes(a.sentences, b.sentences, alignment),
         scores=stats,
         model=model,
+        features=features,
+        rewriting=rewriting,
     )
 
 
@@ -183,7 +223,8 @@ class Comparer:
                     "or use `retold dedup` for collections"
                 )
         language_a, language_b = languages(a, b)
-        if self.config.crosslingual.applies(language_a, language_b):
+        translated = self.config.crosslingual.applies(language_a, language_b)
+        if translated:
             # hook for translated copies: multilingual vectors, no English-only lexical signals
             measured = self._translated.measure(a, b, language_a, language_b)
             fa, fb, sims = measured.features_a, measured.features_b, measured.sims
@@ -202,7 +243,15 @@ class Comparer:
             skip_b=_peripheral(b),
         )
         alignment = refine(a, b, raw, self.config.edited_ratio)
-        comparison = conclude(a, b, alignment, doc_similarity, self.config.verdict, model)
+        comparison = conclude(
+            a,
+            b,
+            alignment,
+            doc_similarity,
+            self.config.verdict,
+            model,
+            Evidence(fa, fb, sims.sims[(1, 1)], translated),
+        )
         if differ(language_a, language_b):
             # numbers, dates and names are matched through language-agnostic keys
             changes = find_changes(a.sentences, b.sentences, alignment, translated=True)

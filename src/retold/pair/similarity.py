@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +39,7 @@ STOPWORDS = frozenset(
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
 
 
+@lru_cache(maxsize=1 << 18)
 def stem(word: str) -> str:
     """A light suffix stripper so that inflections match (``determined`` ~ ``determine``).
 
@@ -54,14 +56,18 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
+_POSSESSIVE = re.compile(r"'s?$")
+
+
+@lru_cache(maxsize=1 << 18)
+def _term(word: str) -> str:
+    w = _POSSESSIVE.sub("", word)
+    return stem(w) if w and w not in STOPWORDS else ""
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of a text (stop words and possessive endings removed)."""
-    out = []
-    for w in words(text):
-        w = re.sub(r"'s?$", "", w)
-        if w and w not in STOPWORDS:
-            out.append(stem(w))
-    return out
+    return [t for t in map(_term, words(text)) if t]
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,13 @@
-"""From an alignment to a verdict, coverage and a direction guess. Pure, no model."""
+"""From an alignment to coverage, link statistics and a verdict. Pure, no model."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from retold.documents import (
     Alignment,
-    Direction,
     Link,
     LinkKind,
     Segmented,
@@ -36,6 +35,10 @@ class VerdictConfig:
             tell it in the same order, so a run of loosely similar sentences is not reuse.
         passage_close_links: A run with this many identical/edited links is a passage too.
         related_similarity: Least document similarity for related.
+        condensed_ratio: Below this length ratio (shorter over longer text) a pair is a
+            condensed copy if the trained model says it is a copy at all.
+        close_sentences: Closely matching sentences (similarity >= 0.8) that back the trained
+            model's yes for two texts of about the same length.
     """
 
     near_duplicate_coverage: float = 0.8
@@ -46,6 +49,8 @@ class VerdictConfig:
     passage_similarity: float = 0.6
     passage_close_links: int = 2
     related_similarity: float = 0.3
+    condensed_ratio: float = 0.6
+    close_sentences: int = 1
 
     def __post_init__(self) -> None:
         for name in (
@@ -55,12 +60,13 @@ class VerdictConfig:
             "rewrite_similarity",
             "related_similarity",
             "passage_similarity",
+            "condensed_ratio",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be in [0.0, 1.0], got {value}")
-        if self.passage_sentences < 1 or self.passage_close_links < 1:
-            raise ValueError("passage_sentences and passage_close_links must be >= 1")
+        if self.passage_sentences < 1 or self.passage_close_links < 1 or self.close_sentences < 1:
+            raise ValueError("passage_sentences, passage_close_links, close_sentences must be >= 1")
 
 
 def _weights(sentences: Sequence[Sentence]) -> list[int]:
@@ -119,73 +125,101 @@ def link_stats(
     }
 
 
-def decide(
-    a: Segmented,
-    b: Segmented,
-    alignment: Alignment,
-    doc_similarity: float,
-    config: VerdictConfig | None = None,
-) -> tuple[Verdict, float, float, dict[str, float]]:
-    """The verdict, coverage of A, coverage of B and the scores that decided."""
-    cfg = config or VerdictConfig()
+@dataclass(frozen=True)
+class Measures:
+    """What an alignment says about a pair before any decision."""
+
+    coverage_a: float
+    coverage_b: float
+    scores: dict[str, float]
+    passage: bool
+    identical: bool
+
+
+def measure(
+    a: Segmented, b: Segmented, alignment: Alignment, doc_similarity: float, cfg: VerdictConfig
+) -> Measures:
+    """Coverage of each side, link statistics and whether a reused passage is there."""
     linked_a = {i for link in alignment.links for i in link.a}
     linked_b = {j for link in alignment.links for j in link.b}
-    cov_a, cov_b = coverage(a.sentences, linked_a), coverage(b.sentences, linked_b)
     stats = link_stats(a.sentences, b.sentences, alignment, cfg)
-    is_passage = bool(stats.pop("passage"))
+    passage = bool(stats.pop("passage"))
     stats["doc_similarity"] = doc_similarity
-    low = min(cov_a, cov_b)
-    if fold(a.text) == fold(b.text):
-        verdict = Verdict.IDENTICAL
-    elif (
+    return Measures(
+        coverage(a.sentences, linked_a),
+        coverage(b.sentences, linked_b),
+        stats,
+        passage,
+        fold(a.text) == fold(b.text),
+    )
+
+
+def _near_duplicate(m: Measures, cfg: VerdictConfig) -> bool:
+    low = min(m.coverage_a, m.coverage_b)
+    return (
         low >= cfg.near_duplicate_coverage
-        and stats["close_share"] >= cfg.near_duplicate_close_share
-    ):
-        verdict = Verdict.NEAR_DUPLICATE
-    elif low >= cfg.rewrite_coverage and stats["similarity"] >= cfg.rewrite_similarity:
-        verdict = Verdict.REWRITE
-    elif is_passage:
-        verdict = Verdict.PARTIAL
-    elif doc_similarity >= cfg.related_similarity:
-        verdict = Verdict.RELATED
-    else:
-        verdict = Verdict.UNRELATED
-    return verdict, cov_a, cov_b, stats
+        and m.scores["close_share"] >= cfg.near_duplicate_close_share
+    )
 
 
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=None)
+def rule_verdict(m: Measures, cfg: VerdictConfig) -> Verdict:
+    """The verdict from coverage and passage thresholds alone.
 
-
-def direction(
-    a: Segmented, b: Segmented, alignment: Alignment, cov_a: float, cov_b: float
-) -> Direction:
-    """Guess which side is the source.
-
-    Evidence in order of strength: publication dates; the side that covers the other (the copy
-    keeps part of the source, the source has more); captions and credit lines that only the
-    publisher's page carries.
+    Used where the trained decision has no features to go on: the lexical verifier (no
+    embeddings) and pairs of single sentences.
     """
-    da, db = _parse_date(a.document.published), _parse_date(b.document.published)
-    if da and db and da != db:
-        return Direction("a" if da < db else "b", 0.9, "published earlier")
-    gap = cov_b - cov_a
-    if abs(gap) >= 0.15:
-        conf = min(0.85, 0.5 + abs(gap) / 2)
-        side = "a" if gap > 0 else "b"
-        return Direction(side, conf, "covers the other text")
-    credit_a = sum(1 for i in alignment.a_only if a.sentences[i].kind in _PERIPHERAL)
-    credit_b = sum(1 for j in alignment.b_only if b.sentences[j].kind in _PERIPHERAL)
-    if credit_a != credit_b:
-        side = "a" if credit_a > credit_b else "b"
-        return Direction(side, 0.6, "carries the caption or credit lines")
-    if abs(gap) >= 0.03:
-        side = "a" if gap > 0 else "b"
-        return Direction(side, 0.5 + min(0.1, abs(gap)), "covers slightly more")
-    return Direction(None, 0.0, "no evidence either way")
+    low = min(m.coverage_a, m.coverage_b)
+    if m.identical:
+        return Verdict.IDENTICAL
+    if _near_duplicate(m, cfg):
+        return Verdict.NEAR_DUPLICATE
+    if low >= cfg.rewrite_coverage and m.scores["similarity"] >= cfg.rewrite_similarity:
+        return Verdict.REWRITE
+    if m.passage:
+        return Verdict.PARTIAL
+    if m.scores["doc_similarity"] >= cfg.related_similarity:
+        return Verdict.RELATED
+    return Verdict.UNRELATED
+
+
+def model_verdict(
+    m: Measures,
+    reuse_probability: float,
+    threshold: float,
+    cfg: VerdictConfig,
+    features: dict[str, float],
+    translated: bool = False,
+) -> Verdict:
+    """The verdict once the trained model has weighed the pair.
+
+    The model's yes stands for a condensed copy (the shorter text is under
+    ``condensed_ratio`` of the longer), a translation, or when the alignment backs it: most of
+    both texts linked, or a closely matching sentence. Two stories of about the same length on
+    one event can share the facts, their order and the names; what they do not share is most of
+    their sentences, or a sentence written nearly the same. Pairs the coverage and passage rules
+    call a copy stay copies.
+
+    A copy is a near-duplicate when nearly all of both sides sits in identical or edited links; a
+    rewrite when most of the shorter text is accounted for by the other (a condensed copy covers
+    little of its source, so the longer side's coverage is not asked); otherwise partial. A pair
+    that is no copy is related when the documents are similar.
+    """
+    if m.identical:
+        return Verdict.IDENTICAL
+    rule = rule_verdict(m, cfg)
+    backed = (
+        translated
+        or features.get("length_ratio", 1.0) < cfg.condensed_ratio
+        or min(m.coverage_a, m.coverage_b) >= cfg.rewrite_coverage
+        or features.get("close_count", 0.0) >= math.log1p(cfg.close_sentences)
+    )
+    if reuse_probability >= threshold and (backed or rule.is_reuse):
+        if _near_duplicate(m, cfg):
+            return Verdict.NEAR_DUPLICATE
+        shorter = features.get("coverage_short", max(m.coverage_a, m.coverage_b))
+        return Verdict.REWRITE if shorter >= cfg.rewrite_coverage else Verdict.PARTIAL
+    if rule.is_reuse:
+        return rule
+    if m.scores["doc_similarity"] >= cfg.related_similarity:
+        return Verdict.RELATED
+    return Verdict.UNRELATED

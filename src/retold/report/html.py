@@ -110,6 +110,8 @@ def render_header(c: Comparison) -> str:
             f"confidence {d.confidence:.2f}{': ' + esc(d.reason) if d.reason else ''}</span>",
         ),
     ]
+    if c.rewriting is not None and c.rewriting.summary:
+        rows.append(("how", esc(f"{c.rewriting.copy.upper()}: {c.rewriting.summary}")))
     if c.scores:
         scores = "".join(
             f"<span>{esc(name)} <b>{layout.score_text(value)}</b></span>"

@@ -16,6 +16,7 @@ from retold.documents import (
     Document,
     Link,
     LinkKind,
+    Rewriting,
     Segmented,
     Sentence,
     SentenceKind,
@@ -30,6 +31,7 @@ def comparison_dict(c: Comparison, *, include_text: bool = True) -> dict[str, An
     """``Comparison.to_dict`` headed by ``schema`` and ``retold_version``, floats JSON-safe."""
     body = c.to_dict(include_text=include_text)
     body["scores"] = {k: _finite(v) for k, v in body["scores"].items()}
+    body["features"] = {k: _finite(v) for k, v in body["features"].items()}
     return {"schema": SCHEMA, "retold_version": __version__, **body}
 
 
@@ -106,12 +108,20 @@ def from_dict(data: Any) -> Comparison:
             model=data.get("model", ""),
             language_a=data["a"].get("language") or "",
             language_b=data["b"].get("language") or "",
+            features={k: float(v) for k, v in (data.get("features") or {}).items()},
+            rewriting=_rewriting(data.get("rewriting")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(
             f"comparison JSON is incomplete or malformed ({type(exc).__name__}: {exc}); "
             "write it again with the document texts included"
         ) from exc
+
+
+def _rewriting(obj: Any) -> Rewriting | None:
+    if not obj:
+        return None
+    return Rewriting(**{**obj, "style": tuple(obj.get("style", ()))})
 
 
 def _segmented(side: dict[str, Any]) -> Segmented:

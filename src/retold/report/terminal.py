@@ -98,6 +98,8 @@ def header(c: Comparison) -> Panel:
         direction.append(d.reason, style="dim")
     direction.append(")", style="dim")
     grid.add_row("direction", direction)
+    if c.rewriting is not None and c.rewriting.summary:
+        grid.add_row("how", Text(f"{c.rewriting.copy.upper()}: {c.rewriting.summary}"))
     if c.scores:
         # one cell per score so a name never wraps away from its value
         scores = Columns(
