@@ -197,8 +197,7 @@ def test_dedup_on_a_full_disk_says_so_and_leaves_no_partial_file(
     code, _, err = _run(argv, capsys)
     assert code == 5
     assert err == (
-        f"Error: no space left on device at {out}: free some space and run the same command"
-        " again\n"
+        f"Error: no space left on device at {out}: free some space and run the same command again\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["articles"]
 

@@ -212,4 +212,3 @@ def pair_features(
         "close_count": math.log1p(float((body_best >= 0.8).sum())),
         "top_match": top,
     }
-
