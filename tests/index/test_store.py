@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from retold.documents import Document
+from retold.documents import Document, Verdict
 from retold.errors import IndexStateError
 from retold.index import IndexStore, find_sources
 from retold.index.store import DB_NAME
@@ -91,8 +91,11 @@ def test_find_returns_the_source_and_not_the_query_itself(tmp_path: Path) -> Non
             "new", ". ".join(sentences[:3]) + ". An extra closing remark was added here."
         )
         matches = find_sources(ix, copy, Comparer(ix.embedder))
-        assert [m.document.id for m in matches] == ["d00007"]
-        assert matches[0].comparison.verdict.is_reuse
+        # the source ranks first; in this 20-word vocabulary other texts may share a passage's
+        # words closely enough to be called partial, never more
+        assert matches[0].document.id == "d00007"
+        assert matches[0].comparison.verdict == Verdict.REWRITE
+        assert all(str(m.comparison.verdict) == "partial" for m in matches[1:])
         assert find_sources(ix, src, Comparer(ix.embedder)) == []  # itself is left out
 
 

@@ -93,7 +93,7 @@ def crosslingual_sims(
     Example:
         >>> v = np.eye(2, dtype=np.float32)
         >>> sims = crosslingual_sims(["x", "y"], ["x", "y"], v, v, floor=0.2)
-        >>> sims.sims[(1, 1)].round(2).tolist()
+        >>> [[round(float(x), 2) for x in row] for row in sims.sims[(1, 1)]]
         [[1.0, 0.04], [0.04, 1.0]]
     """
     if len(texts_a) != len(vectors_a) or len(texts_b) != len(vectors_b):

@@ -102,8 +102,9 @@ def describe(a: Segmented, b: Segmented, alignment: Alignment, source: str | Non
         >>> a = segment(Document("a", "One fact. Two facts. Three facts. Four facts."))
         >>> b = segment(Document("b", "One fact and two facts. Four facts. Wow!"))
         >>> al = Alignment((Link((0, 1), (0,), 0.8), Link((3,), (1,), 0.9)), (2,), (2,))
-        >>> describe(a, b, al, "a").summary
-        'reworded, condensed to 85% of the source, 1 sentence merged, 1 sentence added, 1 dropped'
+        >>> r = describe(a, b, al, "a")
+        >>> r.merged, r.added, r.dropped, r.style[-1]
+        (1, 1, 1, 'more exclamations')
     """
     copy_is_a = source == "b"
     src, cpy = (b, a) if copy_is_a else (a, b)

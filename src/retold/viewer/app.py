@@ -273,8 +273,10 @@ def _cross_origin(scope: Scope) -> bool:
     """
     headers = dict(scope["headers"])
     site = headers.get(b"sec-fetch-site", b"").decode("latin-1").lower()
-    if site and site not in ("same-origin", "none"):
-        return True
+    if site:
+        # the browser's own word; its Origin is "null" on our pages' posts, since they send
+        # Referrer-Policy: no-referrer
+        return site not in ("same-origin", "none")
     origin = headers.get(b"origin", b"").decode("latin-1").strip().lower()
     if not origin:
         return False
