@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -132,8 +132,3 @@ def shipped_models() -> DecisionModels:
     """The models that ship in the package (read once)."""
     text = resources.files("retold").joinpath("data/decision.json").read_text(encoding="utf-8")
     return parse_models(json.loads(text))
-
-
-def feature_vector(values: Mapping[str, float], names: Sequence[str]) -> list[float]:
-    """Values in the order of ``names`` (for training code that works on arrays)."""
-    return [float(values[n]) for n in names]
