@@ -23,7 +23,7 @@ import numpy as np
 from retold.documents import Segmented
 from retold.errors import RetoldError
 from retold.eval.pairs import GoldPair, read_pairs
-from retold.eval.runner import _segment_side
+from retold.eval.runner import segment_side
 from retold.normalize import fold
 from retold.pair.compare import Comparer
 from retold.pair.features import FEATURE_NAMES
@@ -212,7 +212,7 @@ def featurize(
                 for side in ("a", "b"):
                     k = _side_key(r.pair, side)
                     if k not in sides and k not in dict(fresh):
-                        fresh.append((k, _segment_side(r.pair, side)))
+                        fresh.append((k, segment_side(r.pair, side)))
             texts = [s.text for _, seg in fresh for s in seg.sentences]
             vectors = comparer.embedder.encode(texts) if texts else np.zeros((0, 1))
             pos = 0

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data
 from fit import calibration, fit_logistic, group_folds, prf
 
-from retold.eval.runner import _segment_side
+from retold.eval.runner import segment_side
 from retold.pair.direction import DIRECTION_FEATURES, direction_features
 from retold.pair.features import FEATURE_NAMES
 from retold.pair.verdict import VerdictConfig
@@ -99,7 +99,7 @@ def _direction_rows(
             continue
         k = data._row_key(row)
         if k not in known:
-            sa, sb = _segment_side(row.pair, "a"), _segment_side(row.pair, "b")
+            sa, sb = segment_side(row.pair, "a"), segment_side(row.pair, "b")
             f = direction_features(sa, sb, extra["_coverage_a"], extra["_coverage_b"])
             known[k] = [f[n] for n in DIRECTION_FEATURES]
         xs.append(known[k])

@@ -87,7 +87,9 @@ def segmented_from_sentences(doc_id: str, text: str, sentences: Sequence[str]) -
     return Segmented(Document(id=doc_id, text=text), out)
 
 
-def _segment_side(pair: GoldPair, side: str) -> Segmented:
+def segment_side(pair: GoldPair, side: str) -> Segmented:
+    """Side ``"a"`` or ``"b"`` of a gold pair as ``run_pairs`` segments it (gold sentence lists
+    are kept as they are)."""
     text: str = getattr(pair, side)
     given: tuple[str, ...] | None = getattr(pair, f"{side}_sentences")
     doc_id = f"{pair.id}:{side}"
@@ -236,7 +238,7 @@ def run_pairs(
     results: list[PairResult] = []
     for lo in range(0, len(pairs), chunk):
         batch = pairs[lo : lo + chunk]
-        segs = [(_segment_side(p, "a"), _segment_side(p, "b")) for p in batch]
+        segs = [(segment_side(p, "a"), segment_side(p, "b")) for p in batch]
         texts = [s.text for sa, sb in segs for seg in (sa, sb) for s in seg.sentences]
         t0 = time.perf_counter()
         vectors = cmp.embedder.encode(texts) if texts else np.zeros((0, cmp.embedder.dim))

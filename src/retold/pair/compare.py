@@ -14,6 +14,7 @@ from rapidfuzz.distance import Indel
 from retold.documents import (
     Alignment,
     Comparison,
+    Direction,
     Document,
     Link,
     LinkKind,
@@ -119,6 +120,7 @@ class Evidence:
     fb: SentenceFeatures
     s11: Matrix
     translated: bool = False
+    languages_differ: bool = False
 
 
 def conclude(
@@ -153,10 +155,13 @@ def conclude(
         verdict = model_verdict(m, p, models.reuse.threshold, config, features, evidence.translated)
     else:
         verdict = rule_verdict(m, config)
-    way = guess_direction(a, b, cov_a, cov_b, models)
+    # only a copy has a source; most candidate pairs of a collection are not copies
+    way = Direction(None, 0.0, "not a copy")
     rewriting = None
-    if verdict.is_reuse and verdict != Verdict.IDENTICAL:
-        rewriting = describe(a, b, alignment, way.source)
+    if verdict.is_reuse:
+        way = guess_direction(a, b, cov_a, cov_b, models)
+        if verdict != Verdict.IDENTICAL:
+            rewriting = describe(a, b, alignment, way.source)
     return Comparison(
         a=a,
         b=b,
@@ -165,7 +170,13 @@ def conclude(
         coverage_b=cov_b,
         direction=way,
         alignment=alignment,
-        changes=find_changes(a.sentences, b.sentences, alignment),
+        # across languages numbers, dates and names are matched through language-agnostic keys
+        changes=find_changes(
+            a.sentences,
+            b.sentences,
+            alignment,
+            translated=evidence is not None and evidence.languages_differ,
+        ),
         scores=stats,
         model=model,
         features=features,
@@ -250,12 +261,8 @@ class Comparer:
             doc_similarity,
             self.config.verdict,
             model,
-            Evidence(fa, fb, sims.sims[(1, 1)], translated),
+            Evidence(fa, fb, sims.sims[(1, 1)], translated, differ(language_a, language_b)),
         )
-        if differ(language_a, language_b):
-            # numbers, dates and names are matched through language-agnostic keys
-            changes = find_changes(a.sentences, b.sentences, alignment, translated=True)
-            comparison = replace(comparison, changes=changes)
         return replace(comparison, language_a=language_a, language_b=language_b)
 
     def _doc_similarity(self, fa: SentenceFeatures, fb: SentenceFeatures) -> float:

@@ -17,8 +17,8 @@ from datetime import datetime
 from retold.documents import Direction, Segmented, SentenceKind
 from retold.pair.changes import numbers
 from retold.pair.decision import DecisionModels
+from retold.pair.verdict import PERIPHERAL
 
-_PERIPHERAL = (SentenceKind.CAPTION, SentenceKind.CREDIT, SentenceKind.BOILERPLATE)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
 _WORD = re.compile(r"\w+")
 _QUOTE = re.compile(r'["“][^"”]{12,}["”]')
@@ -48,7 +48,7 @@ def _specifics(seg: Segmented) -> set[str]:
     """Numbers, dates and names of a side's body (headlines, captions and credits left out)."""
     found: set[str] = set()
     for s in seg.sentences:
-        if s.kind in _PERIPHERAL or s.kind == SentenceKind.HEADING:
+        if s.kind in PERIPHERAL or s.kind == SentenceKind.HEADING:
             continue
         found.update(norm for _, norm in numbers(s.text))
         found |= _names(s.text)
@@ -56,7 +56,7 @@ def _specifics(seg: Segmented) -> set[str]:
 
 
 def _body_chars(seg: Segmented) -> int:
-    return sum(len(s.text) for s in seg.sentences if s.kind not in _PERIPHERAL) or len(seg.text)
+    return sum(len(s.text) for s in seg.sentences if s.kind not in PERIPHERAL) or len(seg.text)
 
 
 def direction_features(
@@ -67,8 +67,8 @@ def direction_features(
     shared = len(spec_a & spec_b)
     kept_a = (shared + 0.5) / (len(spec_a) + 1.0)  # share of A's specifics that B also has
     kept_b = (shared + 0.5) / (len(spec_b) + 1.0)
-    per_a = sum(1 for s in a.sentences if s.kind in _PERIPHERAL)
-    per_b = sum(1 for s in b.sentences if s.kind in _PERIPHERAL)
+    per_a = sum(1 for s in a.sentences if s.kind in PERIPHERAL)
+    per_b = sum(1 for s in b.sentences if s.kind in PERIPHERAL)
     quotes_a = len(_QUOTE.findall(a.text))
     quotes_b = len(_QUOTE.findall(b.text))
     return {

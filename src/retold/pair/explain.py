@@ -10,9 +10,9 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from retold.documents import Alignment, Link, LinkKind, Rewriting, Segmented, SentenceKind
+from retold.documents import Alignment, Link, LinkKind, Rewriting, Segmented
+from retold.pair.verdict import PERIPHERAL
 
-_PERIPHERAL = (SentenceKind.CAPTION, SentenceKind.CREDIT, SentenceKind.BOILERPLATE)
 _WORD = re.compile(r"\w+")
 _PERSONAL = frozenset(
     ["i", "we", "you", "us", "our", "your", "my", "me", "ourselves", "yourselves"]
@@ -52,7 +52,7 @@ def _reordered(links: Sequence[Link]) -> tuple[int, int]:
 
 
 def _style(seg: Segmented) -> dict[str, float]:
-    body = [s.text for s in seg.sentences if s.kind not in _PERIPHERAL] or [seg.text]
+    body = [s.text for s in seg.sentences if s.kind not in PERIPHERAL] or [seg.text]
     words = [w for t in body for w in _WORD.findall(t)]
     n_words = max(1, len(words))
     return {
@@ -86,11 +86,11 @@ def _style_changes(source: Segmented, copy: Segmented) -> list[str]:
 
 def _chars(seg: Segmented, indices: Sequence[int] | None = None) -> int:
     idx = range(len(seg.sentences)) if indices is None else indices
-    return sum(len(seg.sentences[i].text) for i in idx if seg.sentences[i].kind not in _PERIPHERAL)
+    return sum(len(seg.sentences[i].text) for i in idx if seg.sentences[i].kind not in PERIPHERAL)
 
 
 def _body(seg: Segmented, indices: Sequence[int]) -> int:
-    return sum(1 for i in indices if seg.sentences[i].kind not in _PERIPHERAL)
+    return sum(1 for i in indices if seg.sentences[i].kind not in PERIPHERAL)
 
 
 def describe(a: Segmented, b: Segmented, alignment: Alignment, source: str | None) -> Rewriting:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from retold.documents import Alignment, Segmented, SentenceKind
+from retold.documents import Alignment, Segmented
 from retold.pair.changes import numbers
 from retold.pair.similarity import Matrix, SentenceFeatures, content_terms
+from retold.pair.verdict import countable_chars
 
-_PERIPHERAL = (SentenceKind.CAPTION, SentenceKind.CREDIT, SentenceKind.BOILERPLATE)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
 _QUOTE = re.compile(r'["“]([^"”]{12,})["”]')
 
@@ -70,14 +70,8 @@ class Side:
 
     @classmethod
     def of(cls, seg: Segmented, feats: SentenceFeatures) -> Side:
-        body = [s.kind not in _PERIPHERAL for s in seg.sentences]
-        if not any(body):
-            body = [True] * len(seg.sentences)
-        weights = np.array(
-            [len(s.text) if keep else 0.0 for s, keep in zip(seg.sentences, body, strict=True)],
-            dtype=np.float64,
-        )
-        text = " ".join(s.text for s, keep in zip(seg.sentences, body, strict=True) if keep)
+        weights = np.array(countable_chars(seg.sentences), dtype=np.float64)
+        text = " ".join(s.text for s, w in zip(seg.sentences, weights, strict=True) if w > 0)
         specifics = {norm for _, norm in numbers(text)}
         specifics.update(m.group().lower() for m in _NAME.finditer(text))
         quotes = [frozenset(content_terms(m.group(1))) for m in _QUOTE.finditer(text)]

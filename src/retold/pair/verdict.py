@@ -17,7 +17,8 @@ from retold.documents import (
 )
 from retold.normalize import fold
 
-_PERIPHERAL = (SentenceKind.CAPTION, SentenceKind.CREDIT, SentenceKind.BOILERPLATE)
+# lines of the publisher's page, not of the story: they count for nothing in coverage
+PERIPHERAL = (SentenceKind.CAPTION, SentenceKind.CREDIT, SentenceKind.BOILERPLATE)
 
 
 @dataclass(frozen=True)
@@ -69,16 +70,16 @@ class VerdictConfig:
             raise ValueError("passage_sentences, passage_close_links, close_sentences must be >= 1")
 
 
-def _weights(sentences: Sequence[Sentence]) -> list[int]:
-    """Characters that count for coverage: captions, credits and boilerplate count for nothing
-    unless a side has nothing else."""
-    core = [0 if s.kind in _PERIPHERAL else len(s.text) for s in sentences]
+def countable_chars(sentences: Sequence[Sentence]) -> list[int]:
+    """Characters of each sentence that count: captions, credits and boilerplate count for
+    nothing unless a side has nothing else."""
+    core = [0 if s.kind in PERIPHERAL else len(s.text) for s in sentences]
     return core if sum(core) else [len(s.text) for s in sentences]
 
 
 def coverage(sentences: Sequence[Sentence], linked: set[int]) -> float:
     """Share of a side's countable characters inside links, in [0, 1]."""
-    w = _weights(sentences)
+    w = countable_chars(sentences)
     total = sum(w)
     return sum(w[i] for i in linked) / total if total else 0.0
 
