@@ -126,11 +126,14 @@ def _rules(table: data.Table, cache: Path, rules_key: str | None) -> np.ndarray:
     )
 
 
-def decide(p: np.ndarray, table: data.Table, rules: np.ndarray) -> np.ndarray:
+def decide(
+    p: np.ndarray, table: data.Table, rules: np.ndarray, unbacked: float | None = None
+) -> np.ndarray:
     """The shipped decision (``retold.pair.verdict.model_verdict``) on arrays: the model's yes
-    stands when the copy is condensed or translated or the alignment backs it, and the rules'
-    yes stands on its own."""
+    stands when the copy is condensed or translated or the alignment backs it or the model is
+    sure (``unbacked``), and the rules' yes stands on its own."""
     cfg = VerdictConfig()
+    unbacked = cfg.unbacked_probability if unbacked is None else unbacked
     f = {n: table.x[:, k] for k, n in enumerate(FEATURE_NAMES)}
     translated = np.array(
         [
@@ -149,7 +152,8 @@ def decide(p: np.ndarray, table: data.Table, rules: np.ndarray) -> np.ndarray:
         | (f["close_count"] >= np.log1p(cfg.close_sentences))
     )
     said = np.nan_to_num(rules) > 0.5
-    return ((p >= 0.5) & (backed | said)) | said
+    sure = p >= max(0.5, unbacked)
+    return ((p >= 0.5) & (backed | said | sure)) | said
 
 
 def _report_reuse(
@@ -188,6 +192,15 @@ def _report_reuse(
             "accuracy": round(acc, 4),
         }
         print(f"{name:20s} {int(m.sum()):6d}  {pm:6.3f} {rm:6.3f} {fm:6.3f} {acc:6.3f}")
+    print("unbacked_probability (the model's yes without alignment backing): F1 per set")
+    for t in (0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01):
+        alt = decide(p, table, rules, unbacked=t)
+        cells = []
+        for name in dict.fromkeys(sets):
+            m = np.array([s == name for s in sets]) & known
+            if gold[m].any():
+                cells.append(f"{name} {prf(gold[m], alt[m])[2]:.3f}")
+        print(f"  {t:4.2f}  " + "  ".join(cells))
     print("calibration (held-out): predicted -> observed (n)")
     for mp, obs, n in calibration(table.y, p):
         print(f"  {mp:5.2f} -> {obs:5.2f} ({n})")

@@ -43,6 +43,16 @@ def test_alignment_matches_gold(
     assert recall >= 0.8, sorted(want - got)
 
 
+def test_a_restyled_retelling_of_every_fact_is_a_copy(
+    comparer: Comparer, spectrum_source: str
+) -> None:
+    # no sentence is close, but every fact, name and number is carried over in the source's order
+    c = comparer.compare(spectrum_source, (SPECTRUM / "restyled.txt").read_text(encoding="utf-8"))
+    assert c.verdict.is_reuse
+    assert c.scores["reuse_probability"] >= comparer.config.verdict.unbacked_probability
+    assert c.features["close_count"] == 0.0
+
+
 def test_edited_copy_reports_the_changed_number(
     comparer: Comparer, spectrum_source: str, spectrum_gold: dict[str, Any]
 ) -> None:

@@ -63,11 +63,15 @@ def test_two_texts_of_one_length_need_the_alignment_to_back_the_model() -> None:
     al = Alignment((Link((1,), (1,), 0.6), Link((3,), (3,), 0.6)), (0, 2), (0, 2))
     m = measure(a, b, al, 0.6, CFG)
     same_length = {"length_ratio": 0.9, "coverage_short": 0.5, "close_count": 0.0}
-    assert model_verdict(m, 0.99, 0.5, CFG, same_length) == Verdict.RELATED
+    assert model_verdict(m, 0.8, 0.5, CFG, same_length) == Verdict.RELATED
     # a closely matching sentence, or a translation, backs it
     close = {**same_length, "close_count": 0.7}
-    assert model_verdict(m, 0.99, 0.5, CFG, close) == Verdict.PARTIAL
-    assert model_verdict(m, 0.99, 0.5, CFG, same_length, translated=True) == Verdict.PARTIAL
+    assert model_verdict(m, 0.8, 0.5, CFG, close) == Verdict.PARTIAL
+    assert model_verdict(m, 0.8, 0.5, CFG, same_length, translated=True) == Verdict.PARTIAL
+    # without backing, a model that is sure enough stands on its own
+    sure = CFG.unbacked_probability
+    assert model_verdict(m, sure, 0.5, CFG, same_length) == Verdict.PARTIAL
+    assert model_verdict(m, sure - 0.01, 0.5, CFG, same_length) == Verdict.RELATED
 
 
 def test_identical_texts_need_no_model() -> None:

@@ -73,7 +73,7 @@ def test_heavy_name_variant_and_no_caption() -> None:
 
 def test_versions_share_numbers_with_source() -> None:
     numbers = set(re.findall(r"\d[\d,.]*\d|\d", (SPECTRUM / "source.txt").read_text()))
-    for name in ("light.txt", "heavy.txt", "related.txt"):
+    for name in ("light.txt", "heavy.txt", "restyled.txt"):
         text = (SPECTRUM / name).read_text(encoding="utf-8")
         for n in ("3,400", "2.6", "212", "45", "17", "1,800", "600", "4.5", "2019", "30"):
             assert n in numbers and n in text, (name, n)

@@ -40,6 +40,9 @@ class VerdictConfig:
             condensed copy if the trained model says it is a copy at all.
         close_sentences: Closely matching sentences (similarity >= 0.8) that back the trained
             model's yes for two texts of about the same length.
+        unbacked_probability: Least reuse probability for the trained model's yes to stand
+            when nothing in the alignment backs it (no close sentence, little of both texts
+            linked, about the same length).
     """
 
     near_duplicate_coverage: float = 0.8
@@ -52,6 +55,7 @@ class VerdictConfig:
     related_similarity: float = 0.3
     condensed_ratio: float = 0.6
     close_sentences: int = 1
+    unbacked_probability: float = 0.9
 
     def __post_init__(self) -> None:
         for name in (
@@ -62,6 +66,7 @@ class VerdictConfig:
             "related_similarity",
             "passage_similarity",
             "condensed_ratio",
+            "unbacked_probability",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -197,7 +202,9 @@ def model_verdict(
     ``condensed_ratio`` of the longer), a translation, or when the alignment backs it: most of
     both texts linked, or a closely matching sentence. Two stories of about the same length on
     one event can share the facts, their order and the names; what they do not share is most of
-    their sentences, or a sentence written nearly the same. Pairs the coverage and passage rules
+    their sentences, or a sentence written nearly the same. Without that backing the model must
+    be surer (``unbacked_probability``): a restyled copy that keeps every fact in order still
+    gets there, a story that shares some facts does not. Pairs the coverage and passage rules
     call a copy stay copies.
 
     A copy is a near-duplicate when nearly all of both sides sits in identical or edited links; a
@@ -214,7 +221,8 @@ def model_verdict(
         or min(m.coverage_a, m.coverage_b) >= cfg.rewrite_coverage
         or features.get("close_count", 0.0) >= math.log1p(cfg.close_sentences)
     )
-    if reuse_probability >= threshold and (backed or rule.is_reuse):
+    sure = reuse_probability >= max(threshold, cfg.unbacked_probability)
+    if reuse_probability >= threshold and (backed or sure or rule.is_reuse):
         if _near_duplicate(m, cfg):
             return Verdict.NEAR_DUPLICATE
         shorter = features.get("coverage_short", max(m.coverage_a, m.coverage_b))
