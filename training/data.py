@@ -214,7 +214,12 @@ def featurize(
                     if k not in sides and k not in dict(fresh):
                         fresh.append((k, segment_side(r.pair, side)))
             texts = [s.text for _, seg in fresh for s in seg.sentences]
-            vectors = comparer.embedder.encode(texts) if texts else np.zeros((0, 1))
+            # rounded through float16 as Comparer.embed and the collections round them
+            vectors = (
+                comparer.embedder.encode(texts).astype(np.float16).astype(np.float32)
+                if texts
+                else np.zeros((0, 1))
+            )
             pos = 0
             for k, seg in fresh:
                 sides[k] = (seg, vectors[pos : pos + len(seg.sentences)])

@@ -26,7 +26,7 @@ from retold.engines.prepare import (
 from retold.readers import read_corpus
 
 DEMO = Path(__file__).resolve().parents[2] / "src" / "retold" / "data" / "demo" / "corpus.jsonl"
-FIELDS = ("sigs", "counts", "hashes", "usable", "vectors")
+FIELDS = ("sigs", "counts", "hashes", "usable", "vectors", "languages")
 
 
 def _arrays(workers: int, spec: PrepareSpec, cache: BatchCache | None = None) -> list[dict]:  # type: ignore[type-arg]
@@ -58,6 +58,9 @@ def test_two_worker_processes_give_the_same_batches_in_order(model: str | None) 
     assert len(one) == 6  # 40 demo documents in batches of 7
     assert _same(one, two)
     assert (one[0]["vectors"] is None) == (model is None)
+    # the language of each document comes with its batch when translations are looked for
+    langs = [str(code) for b in one for code in b["languages"]]
+    assert langs == ([] if model is None else ["en"] * 40)
 
 
 def test_saved_batches_are_loaded_instead_of_recomputed(tmp_path: Path) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import retold
-from retold.documents import ChangeKind, Verdict
+from retold.documents import ChangeKind, Document, Verdict
+from retold.engines.prepare import embed_batch
 from retold.errors import InputError
 from retold.pair.compare import Comparer
+from retold.segment import segment
 
 SPECTRUM = Path(__file__).parents[1] / "fixtures" / "spectrum"
 VERSIONS = ["identical", "edited", "light", "heavy", "reordered", "partial", "related", "unrelated"]
@@ -51,6 +54,20 @@ def test_a_restyled_retelling_of_every_fact_is_a_copy(
     assert c.verdict.is_reuse
     assert c.scores["reuse_probability"] >= comparer.config.verdict.unbacked_probability
     assert c.features["close_count"] == 0.0
+
+
+def test_a_pair_alone_scores_as_it_does_inside_a_collection(
+    comparer: Comparer, spectrum_source: str
+) -> None:
+    # dedup and the index keep float16 sentence vectors; the viewer's pair page and `retold
+    # compare` embed afresh: both must see the same numbers, or the pages disagree on verdicts
+    heavy = (SPECTRUM / "heavy.txt").read_text(encoding="utf-8")
+    alone = comparer.compare(spectrum_source, heavy)
+    sa, sb = segment(Document("a", spectrum_source)), segment(Document("b", heavy))
+    stored = [embed_batch([s], comparer.embedder).astype(np.float32) for s in (sa, sb)]
+    inside = comparer.compare_segmented(sa, sb, *stored)
+    assert alone.scores == inside.scores
+    assert alone.features == inside.features and alone.verdict == inside.verdict
 
 
 def test_edited_copy_reports_the_changed_number(

@@ -250,7 +250,7 @@ def run_dedup(
     cache = None if work_dir is None else BatchCache(Path(work_dir) / "prepared", key)
 
     docs: list[Document] = []
-    sigs, counts, hashes, usable, vecs = [], [], [], [], []
+    sigs, counts, hashes, usable, vecs, langs = [], [], [], [], [], []
     digests = hashlib.sha256(key.encode())
     prep_stats = PrepareStats()
     t0 = time.perf_counter()
@@ -266,6 +266,7 @@ def run_dedup(
             counts.append(prep.counts)
             hashes.append(prep.hashes)
             usable.append(prep.usable)
+            langs.extend(prep.languages.tolist())
             if prep.vectors is not None:
                 vecs.append(prep.vectors)
             t.advance(len(batch))
@@ -302,7 +303,7 @@ def run_dedup(
                 # translated copies: documents in other languages sharing numbers, dates, names
                 from retold.collection.crosslingual import crosslingual_candidates
 
-                crosslingual_candidates(docs, cands)
+                crosslingual_candidates(docs, cands, languages=langs)
             if cands_path is not None:
                 save_candidates(cands_path, corpus_key, cfg, cands)
         t.advance(1)

@@ -35,7 +35,7 @@ from retold.normalize import _WORD as WORD  # the tokeniser behind normalize.wor
 from retold.normalize import fold
 from retold.segment import segment
 
-CACHE_FORMAT = "retold.prepared/1"
+CACHE_FORMAT = "retold.prepared/2"
 
 
 @dataclass
@@ -49,6 +49,8 @@ class PreparedBatch:
         hashes: Folded-text hash of every sentence, in document then sentence order.
         usable: Per sentence, whether it counts for sentence signals (body text, long enough).
         vectors: Unit sentence vectors as float16, when a model was given.
+        languages: Language group of each document (``retold.lang``; empty on lexical-only
+            runs, which look for no translated copies).
         digest: ``batch_digest`` of the documents it was computed from (set by
             ``prepare_all``; the key under which a work directory keeps it).
     """
@@ -59,6 +61,7 @@ class PreparedBatch:
     hashes: npt.NDArray[np.int64]
     usable: npt.NDArray[np.bool_]
     vectors: npt.NDArray[np.float16] | None = None
+    languages: npt.NDArray[np.str_] = field(default_factory=lambda: np.zeros(0, dtype="<U8"))
     digest: str = ""
 
 
@@ -85,7 +88,11 @@ def prepare_batch(
     later, when they are verified.
     """
     hashes, usable = [], []
+    languages = np.zeros(0, dtype="<U8")
     if segmented:
+        from retold.collection.crosslingual import document_languages
+
+        languages = np.array(document_languages(docs), dtype="<U8")
         sigs = signatures((d.text for d in docs), minhash)
         segs = [segment(d) for d in docs]
         counts = np.array([len(s.sentences) for s in segs], dtype=np.int64)
@@ -116,6 +123,7 @@ def prepare_batch(
         counts,
         np.array(hashes, dtype=np.int64),
         np.array(usable, dtype=bool),
+        languages=languages,
     )
 
 
@@ -219,7 +227,14 @@ class BatchCache:
                     return None
                 vectors = z["vectors"] if "vectors" in z.files else None
                 return PreparedBatch(
-                    [], z["sigs"], z["counts"], z["hashes"], z["usable"], vectors, digest
+                    [],
+                    z["sigs"],
+                    z["counts"],
+                    z["hashes"],
+                    z["usable"],
+                    vectors,
+                    z["languages"],
+                    digest,
                 )
         except (OSError, ValueError, KeyError, EOFError):
             return None  # a damaged file is recomputed
@@ -231,6 +246,7 @@ class BatchCache:
             "counts": prep.counts,
             "hashes": prep.hashes,
             "usable": prep.usable,
+            "languages": prep.languages,
         }
         if prep.vectors is not None:
             arrays["vectors"] = prep.vectors

@@ -201,8 +201,13 @@ class Comparer:
         self._translated = Translated(self.config.crosslingual)
 
     def embed(self, seg: Segmented) -> Vectors:
-        """Unit vectors for the sentences of a segmented document."""
-        return self.embedder.encode([s.text for s in seg.sentences])
+        """Unit vectors for the sentences of a segmented document.
+
+        Vectors are rounded to float16, as collections store them (``dedup``, the index), so
+        a pair compared on its own gets the verdict it got inside a collection.
+        """
+        vectors = self.embedder.encode([s.text for s in seg.sentences])
+        return vectors.astype(np.float16).astype(np.float32)
 
     def compare(self, a: str | Document, b: str | Document) -> Comparison:
         """Compare two texts or documents (A is reported first; direction is guessed)."""
