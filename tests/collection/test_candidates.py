@@ -72,14 +72,21 @@ def test_candidate_config_validation() -> None:
         CandidateConfig(k=0)
     with pytest.raises(ValueError, match=r"min_cosine must be in \[-1.0, 1.0\]"):
         CandidateConfig(min_cosine=2.0)
+    with pytest.raises(ValueError, match="nearest_cosine must be <= min_doc_cosine"):
+        CandidateConfig(nearest_cosine=0.9)
 
 
-def _brute_neighbour_pairs(v: np.ndarray, k: int, min_cosine: float) -> list[tuple[int, int]]:
+def _brute_neighbour_pairs(
+    v: np.ndarray, k: int, min_cosine: float, nearest: float | None = None
+) -> list[tuple[int, int]]:
     sims = np.round(v @ v.T, 5)
+    low = min_cosine if nearest is None else nearest
     out = set()
     for i in range(len(v)):
         order = [j for j in np.lexsort((np.arange(len(v)), -sims[i])).tolist() if j != i][:k]
         out.update((min(i, j), max(i, j)) for j in order if sims[i, j] >= min_cosine)
+        if order and sims[i, order[0]] >= low:  # the nearest counts from the lower floor
+            out.add((min(i, order[0]), max(i, order[0])))
     return sorted(out)
 
 
@@ -93,8 +100,12 @@ def test_exact_neighbour_pairs_equal_brute_force_for_any_block_size(seed: int) -
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     k, t = int(rng.integers(1, 5)), float(rng.uniform(0.0, 0.9))
     want = _brute_neighbour_pairs(v, k, t)
+    low = t - float(rng.uniform(0.0, 0.5))
+    want_nearest = _brute_neighbour_pairs(v, k, t, low)
     for block_bytes in (4 * n, 4 * n * 7, 1 << 27):  # one row, seven rows, all rows a block
         assert exact_neighbour_pairs(v, k, t, block_bytes=block_bytes) == want
+        got = exact_neighbour_pairs(v, k, t, block_bytes=block_bytes, nearest_cosine=low)
+        assert got == want_nearest
 
 
 def test_neighbour_pairs_switch_to_hnsw_above_the_exact_limit() -> None:
@@ -105,6 +116,19 @@ def test_neighbour_pairs_switch_to_hnsw_above_the_exact_limit() -> None:
     exact = neighbour_pairs(v, 1, 0.9)
     assert exact == [(i, i + 40) for i in range(40)]
     assert neighbour_pairs(v, 1, 0.9, threads=1, exact_limit=10) == exact  # easy for HNSW too
+
+
+def test_a_documents_nearest_counts_from_the_lower_cosine_in_both_searches() -> None:
+    eye = np.eye(60, dtype=np.float32)
+    base = eye[:30] + 0.05 * eye[(np.arange(30) + 1) % 30]  # each a little like the next
+    far = eye[:30] + 0.9 * eye[30:]  # drifted copies: cosine 0.74 with their source
+    v = np.concatenate([base, far])
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    pairs = {(i, i + 30) for i in range(30)}
+    assert not pairs & set(neighbour_pairs(v, 3, 0.8))
+    exact = neighbour_pairs(v, 3, 0.8, nearest_cosine=0.4)
+    assert set(exact) == pairs  # the sources' other, weaker neighbours stay out
+    assert neighbour_pairs(v, 3, 0.8, threads=1, exact_limit=10, nearest_cosine=0.4) == exact
 
 
 def test_candidates_round_trip_through_arrays() -> None:

@@ -8,7 +8,10 @@ Three signals, each a pure function over arrays (no model calls here):
   partial reuse that is too small a share of either document for MinHash). Sentences found in
   more than ``max_df`` documents are hubs ("Reuters contributed to this report") and ignored.
 - ``semantic``: their document vectors are nearest neighbours *and* at least ``min_pairs`` of
-  their sentences pair up above ``min_cosine`` (paraphrased rewrites MinHash misses).
+  their sentences pair up above ``min_cosine`` (paraphrased rewrites MinHash misses). A
+  document's single nearest neighbour counts from a lower document cosine than its other
+  neighbours: a restyled or condensed rewrite drifts from its source as a whole, yet nothing in
+  the collection is closer to it.
 
 Pairs are ``(i, j)`` document positions with ``i < j``; callers map them back to ids.
 """
@@ -58,6 +61,8 @@ class CandidateConfig:
         max_df: A sentence found in more documents than this is boilerplate, not evidence.
         k: Document-vector neighbours looked at per document (semantic).
         min_doc_cosine: Least document-vector cosine for a semantic neighbour.
+        nearest_cosine: Least document-vector cosine for a document's single nearest
+            neighbour (at most ``min_doc_cosine``).
         min_cosine: Least sentence cosine for a close sentence pair.
         min_pairs: Close sentence pairs two documents must share (semantic); documents with
             fewer usable sentences need all of theirs.
@@ -69,6 +74,7 @@ class CandidateConfig:
     max_df: int = 20
     k: int = 8
     min_doc_cosine: float = 0.65
+    nearest_cosine: float = 0.45
     min_cosine: float = 0.6
     min_pairs: int = 2
 
@@ -76,9 +82,11 @@ class CandidateConfig:
         for name in ("max_bucket", "min_words", "min_shared", "max_df", "k", "min_pairs"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
-        for name in ("min_doc_cosine", "min_cosine"):
+        for name in ("min_doc_cosine", "nearest_cosine", "min_cosine"):
             if not -1.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in [-1.0, 1.0]")
+        if self.nearest_cosine > self.min_doc_cosine:
+            raise ValueError("nearest_cosine must be <= min_doc_cosine")
 
 
 class Candidates:
@@ -246,8 +254,10 @@ def neighbour_pairs(
     min_cosine: float,
     threads: int = 0,
     exact_limit: int = 200_000,
+    nearest_cosine: float | None = None,
 ) -> list[Pair]:
-    """Document pairs where one is among the other's ``k`` nearest by vector, at ``min_cosine``.
+    """Document pairs where one is among the other's ``k`` nearest by vector, at ``min_cosine``,
+    or is the other's nearest at ``nearest_cosine`` (default: ``min_cosine``).
 
     Up to ``exact_limit`` documents the search is exact (blocks of a matrix product); above,
     an HNSW graph (usearch) answers approximately.
@@ -255,51 +265,91 @@ def neighbour_pairs(
     if len(dvecs) < 2:
         return []
     if len(dvecs) <= exact_limit:
-        return exact_neighbour_pairs(dvecs, k, min_cosine)
-    return hnsw_neighbour_pairs(dvecs, k, min_cosine, threads)
+        return exact_neighbour_pairs(dvecs, k, min_cosine, nearest_cosine=nearest_cosine)
+    return hnsw_neighbour_pairs(dvecs, k, min_cosine, threads, nearest_cosine=nearest_cosine)
 
 
 def exact_neighbour_pairs(
-    dvecs: npt.NDArray[np.float32], k: int, min_cosine: float, block_bytes: int = 1 << 27
+    dvecs: npt.NDArray[np.float32],
+    k: int,
+    min_cosine: float,
+    block_bytes: int = 1 << 27,
+    nearest_cosine: float | None = None,
 ) -> list[Pair]:
     """``neighbour_pairs`` by brute force over the upper triangle, a block of rows at a time.
 
     Each block keeps its entries at ``min_cosine`` or more, cut to the ``k`` best of each row
     and of each column (a document's ``k`` nearest overall are among them); the ``k`` nearest
-    of each document are then picked from what the blocks kept. Ties go to the lower position.
+    of each document are then picked from what the blocks kept. With ``nearest_cosine`` each
+    block also offers the best partner of each of its rows and columns, and a document's
+    nearest overall is kept from that lower cosine. Ties go to the lower position.
 
     Example:
         >>> v = np.array([[1.0, 0.0], [0.96, 0.28], [0.0, 1.0]], dtype=np.float32)
         >>> exact_neighbour_pairs(v, k=1, min_cosine=0.9)
         [(0, 1)]
+        >>> exact_neighbour_pairs(v, k=1, min_cosine=0.9, nearest_cosine=0.2)
+        [(0, 1), (1, 2)]
     """
     n = len(dvecs)
     mat = np.ascontiguousarray(dvecs, dtype=np.float32)
     rows_per_block = max(1, min(n, block_bytes // (4 * n)))
     kept_a, kept_b, kept_v = [], [], []
+    best_v = np.full(n, -np.inf)
+    best_j = np.full(n, -1, dtype=np.int64)
     for start in range(0, n, rows_per_block):
         stop = min(n, start + rows_per_block)
         width = n - start
         sims = mat[start:stop] @ mat[start:].T  # columns from `start`: the upper triangle
         lower = np.tril_indices(stop - start)  # a pair inside the block counts once
         sims[lower] = -np.inf
+        if nearest_cosine is not None:
+            # rounded, so that equal vectors tie whatever the block shape did to the last bits
+            np.round(sims, 5, out=sims)
+            _offer(best_v, best_j, np.arange(start, stop), sims, axis=1, offset=start)
+            _offer(best_v, best_j, np.arange(start, n), sims, axis=0, offset=start)
         flat = np.flatnonzero(sims >= min_cosine)
         if not len(flat):
             continue
-        # rounded, so that equal vectors tie whatever the block shape did to the last bits
         r, c, v = flat // width, flat % width, np.round(sims.ravel()[flat], 5)
         keep = (_rank_in_groups(r, v, c) < k) | (_rank_in_groups(c, v, r) < k)
         kept_a.append(r[keep] + start)
         kept_b.append(c[keep] + start)
         kept_v.append(v[keep])
-    if not kept_a:
-        return []
-    a, b, v = np.concatenate(kept_a), np.concatenate(kept_b), np.concatenate(kept_v)
-    m = len(a)
-    ends, others = np.concatenate([a, b]), np.concatenate([b, a])
-    near = _rank_in_groups(ends, np.concatenate([v, v]), others) < k
-    chosen = near[:m] | near[m:]
-    return _sorted_pairs(a[chosen], b[chosen])
+    pairs: list[Pair] = []
+    if kept_a:
+        a, b, v = np.concatenate(kept_a), np.concatenate(kept_b), np.concatenate(kept_v)
+        m = len(a)
+        ends, others = np.concatenate([a, b]), np.concatenate([b, a])
+        near = _rank_in_groups(ends, np.concatenate([v, v]), others) < k
+        chosen = near[:m] | near[m:]
+        pairs = _sorted_pairs(a[chosen], b[chosen])
+    if nearest_cosine is None:
+        return pairs
+    first = np.flatnonzero((best_j >= 0) & (best_v >= np.round(nearest_cosine, 5)))
+    nearest = _sorted_pairs(first.astype(np.int64), best_j[first])
+    return sorted(set(pairs) | set(nearest))
+
+
+def _offer(
+    best_v: npt.NDArray[np.float64],
+    best_j: npt.NDArray[np.int64],
+    docs: npt.NDArray[np.int64],
+    sims: npt.NDArray[np.float32],
+    axis: int,
+    offset: int,
+) -> None:
+    """Update each of ``docs``' best partner so far with its best in this block of ``sims``
+    (rows when ``axis`` is 1, columns when 0); a tie keeps the lower position."""
+    if sims.size == 0:
+        return
+    arg = sims.argmax(axis=axis)  # the first of equal maxima: the lowest position
+    val = np.take_along_axis(sims, np.expand_dims(arg, axis), axis=axis).squeeze(axis)
+    partner = arg.astype(np.int64) + offset
+    cur_v, cur_j = best_v[docs], best_j[docs]
+    better = np.isfinite(val) & ((val > cur_v) | ((val == cur_v) & (partner < cur_j)))
+    best_v[docs[better]] = val[better]
+    best_j[docs[better]] = partner[better]
 
 
 def _rank_in_groups(
@@ -316,7 +366,11 @@ def _rank_in_groups(
 
 
 def hnsw_neighbour_pairs(
-    dvecs: npt.NDArray[np.float32], k: int, min_cosine: float, threads: int = 0
+    dvecs: npt.NDArray[np.float32],
+    k: int,
+    min_cosine: float,
+    threads: int = 0,
+    nearest_cosine: float | None = None,
 ) -> list[Pair]:
     """``neighbour_pairs`` through a usearch HNSW graph (approximate)."""
     from usearch.index import Index
@@ -339,7 +393,12 @@ def hnsw_neighbour_pairs(
     dist = np.asarray(matches.distances).reshape(n, count)
     rows = np.repeat(np.arange(n), count)
     cols, d = keys.ravel(), dist.ravel()
-    keep = (cols != rows) & (cols < n) & (1.0 - d >= min_cosine)
+    cos = 1.0 - d
+    # the nearest other document of each row: the first hit that is not the row itself
+    other = (cols != rows) & (cols < n)
+    first = other & (np.cumsum(other.reshape(n, count), axis=1).ravel() == 1)
+    low = min_cosine if nearest_cosine is None else nearest_cosine
+    keep = other & ((cos >= min_cosine) | (first & (cos >= low)))
     return _sorted_pairs(rows[keep], cols[keep].astype(np.int64))
 
 
@@ -370,7 +429,10 @@ def semantic_candidates(
     """
     cfg = config or CandidateConfig()
     dvecs = doc_vectors(vectors, offsets, usable)
-    for i, j in neighbour_pairs(dvecs, cfg.k, cfg.min_doc_cosine, threads):
+    pairs = neighbour_pairs(
+        dvecs, cfg.k, cfg.min_doc_cosine, threads, nearest_cosine=cfg.nearest_cosine
+    )
+    for i, j in pairs:
         if (i, j) in out:
             continue  # already proposed; verification decides
         sa = slice(offsets[i], offsets[i + 1])

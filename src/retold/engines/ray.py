@@ -432,7 +432,12 @@ def _semantic(ray: Any, store: Store, url: str, shards: int, size: int, cfg: Ded
     ]
     mat = np.stack(dvecs) if dvecs else np.zeros((0, 256), np.float32)
     # looked up at call time, so that both engines use the same neighbour search
-    pairs = candidate_signals.neighbour_pairs(mat, cfg.candidates.k, cfg.candidates.min_doc_cosine)
+    pairs = candidate_signals.neighbour_pairs(
+        mat,
+        cfg.candidates.k,
+        cfg.candidates.min_doc_cosine,
+        nearest_cosine=cfg.candidates.nearest_cosine,
+    )
     chunks = [pairs[s : s + PAIRS_PER_PART] for s in range(0, len(pairs), PAIRS_PER_PART)]
     items = [{"chunk": np.array(c, np.int64).reshape(-1, 2)} for c in chunks]
 

@@ -53,7 +53,9 @@ def find_sources(
     seg = prep.segs[0]
     if not seg.sentences:
         return []
+    # rounded as the stored vectors are, so a query scores as it would inside the index
     vectors = store.embedder.encode([s.text for s in seg.sentences])
+    vectors = vectors.astype(np.float16).astype(np.float32)
     signals: dict[int, set[str]] = {}
     for pos in store.band_hits(band_keys(prep.sigs, cfg.lsh)[0].tolist()):
         signals.setdefault(pos, set()).add("minhash")
@@ -63,10 +65,15 @@ def find_sources(
         if n >= max(need, 1):
             signals.setdefault(pos, set()).add("sentence-hash")
     dv = _doc_vector(vectors, prep.usable).astype(np.float32)
-    for pos, cos in store.neighbours(dv, cfg.candidates.k * 2):
-        if cos >= cfg.candidates.min_doc_cosine:
-            signals.setdefault(pos, set()).add("semantic")
     own = store.positions_of([query.id]).get(query.id)
+    nearest = True  # the query's nearest stored document counts from a lower cosine
+    for pos, cos in store.neighbours(dv, cfg.candidates.k * 2):
+        if pos == own:
+            continue
+        floor = cfg.candidates.nearest_cosine if nearest else cfg.candidates.min_doc_cosine
+        nearest = False
+        if cos >= floor:
+            signals.setdefault(pos, set()).add("semantic")
     order = sorted((p for p in signals if p != own), key=lambda p: (-len(signals[p]), p))[
         :max_candidates
     ]
