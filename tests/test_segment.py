@@ -36,6 +36,15 @@ def test_credit_line_alone() -> None:
     assert classify("Photo: Ada Lund/Northwire", alone_in_paragraph=True) == SentenceKind.CREDIT
 
 
+def test_a_team_sheet_is_a_line_of_the_page_and_a_sentence_of_names_is_not() -> None:
+    sheet = "Lorvik: T Aas; B Holm, K Vik (capt), P Lund, S Berg; M Dahl, O Strand, E Moe."
+    assert classify(sheet, alone_in_paragraph=True) == SentenceKind.BOILERPLATE
+    subs = "Replacements: Nyhus, Fjeld, Sande, Rud, Hauge, Lie."
+    assert classify(subs, alone_in_paragraph=True) == SentenceKind.BOILERPLATE
+    prose = "Ministers from Norway, Sweden, Denmark, Finland and Iceland met in Lorvik on Monday."
+    assert classify(prose, alone_in_paragraph=False) == SentenceKind.BODY
+
+
 @settings(max_examples=60)
 @given(st.text(alphabet=st.sampled_from("ab .\n?!\"'Mr"), max_size=300))
 def test_offsets_point_into_text_and_are_ordered(text: str) -> None:

@@ -153,7 +153,11 @@ def decide(
     )
     said = np.nan_to_num(rules) > 0.5
     sure = p >= max(0.5, unbacked)
-    return ((p >= 0.5) & (backed | said | sure)) | said
+    story = (
+        np.maximum([e["_coverage_a"] for e in table.extra], [e["_coverage_b"] for e in table.extra])
+        > 0
+    )
+    return (story & (p >= 0.5) & (backed | said | sure)) | said
 
 
 def _report_reuse(

@@ -37,6 +37,28 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _MAX_HEADING_WORDS = 14
+_LIST_SEPARATORS = re.compile(r"[,;]")
+_LIST_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _is_name_list(text: str) -> bool:
+    """A line that lists names (a team sheet, a cast or a squad): at least four separators and
+    nearly every word capitalised. Everyone copies such a list from the same announcement, so
+    it is no evidence that one story copies another.
+
+    Example:
+        >>> _is_name_list("A Smith; B Jones, C Brown, D Green (capt), E White.")
+        True
+        >>> _is_name_list("Leaders from France, Germany, Italy, Spain and Poland met on Monday.")
+        False
+    """
+    if len(_LIST_SEPARATORS.findall(text)) < 4:
+        return False
+    words = _LIST_TOKEN.findall(text)
+    if len(words) < 6:
+        return False
+    lower = sum(1 for w in words if w[0].islower())
+    return lower <= 0.1 * len(words)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -101,6 +123,8 @@ def classify(text: str, *, alone_in_paragraph: bool) -> SentenceKind:
     if _CREDIT_LINE.search(stripped) and n_words <= 30:
         return SentenceKind.CREDIT if n_words <= 8 else SentenceKind.CAPTION
     if _BOILERPLATE.search(stripped) and n_words <= 20:
+        return SentenceKind.BOILERPLATE
+    if _is_name_list(stripped):
         return SentenceKind.BOILERPLATE
     if (
         alone_in_paragraph

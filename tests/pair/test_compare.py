@@ -70,6 +70,31 @@ def test_a_pair_alone_scores_as_it_does_inside_a_collection(
     assert alone.features == inside.features and alone.verdict == inside.verdict
 
 
+def test_two_match_reports_sharing_only_the_team_sheets_are_no_copy(comparer: Comparer) -> None:
+    sheets = (
+        "\n\nLorvik: T Aas; B Holm, K Vik (capt), P Lund, S Berg; M Dahl, O Strand; E Moe, "
+        "J Rud, A Sande.\n\nReplacements: Nyhus, Fjeld, Hauge, Lie, Brekke, Tveit, Ness."
+        "\n\nSkarvik: H Eide; L Foss, R Haga, N Myhre, D Sola; F Berge, G Lien; I Ruud, "
+        "V Dale (capt), C Aune."
+    )
+    preview = (
+        "Lorvik coach Ane Brun has made three changes for Saturday's cup final against Skarvik. "
+        "The captain returns after a month out with a knee injury, and two young forwards get "
+        "their first start of the season. Brun said her side had trained well all week and "
+        "that the mood in the squad was better than at any time this year." + sheets
+    )
+    report = (
+        "Skarvik won the cup for the first time in eleven years after a late try sealed a "
+        "22-17 win over Lorvik in heavy rain. The home side led at half-time but lost two "
+        "players to the sin bin in the second half. Skarvik's fly-half kicked four penalties "
+        "and was named man of the match by the television panel." + sheets
+    )
+    c = comparer.compare(preview, report)
+    assert not c.verdict.is_reuse
+    shared = [lk for lk in c.alignment.links if lk.similarity >= 0.99]
+    assert len(shared) >= 3  # the lists themselves are still aligned and shown
+
+
 def test_edited_copy_reports_the_changed_number(
     comparer: Comparer, spectrum_source: str, spectrum_gold: dict[str, Any]
 ) -> None:

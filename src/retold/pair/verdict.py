@@ -101,6 +101,11 @@ def passages(alignment: Alignment) -> list[list[Link]]:
     return runs
 
 
+def _peripheral_lines(sentences: Sequence[Sentence]) -> set[int]:
+    """Indices of lines that count for nothing (none when a side has nothing else)."""
+    return {i for i, w in enumerate(countable_chars(sentences)) if w == 0}
+
+
 def link_stats(
     a: Sequence[Sentence], b: Sequence[Sentence], alignment: Alignment, cfg: VerdictConfig
 ) -> dict[str, float]:
@@ -114,10 +119,16 @@ def link_stats(
             close += chars
     longest = 0
     is_passage = False
+    # lines of the page (captions, credits, lists of names) make no reused passage on their
+    # own: two stories carry the same agency caption or team sheet without copying each other
+    peripheral_a = _peripheral_lines(a)
     for run in passages(alignment):
         size = min(sum(len(lk.a) for lk in run), sum(len(lk.b) for lk in run))
         longest = max(longest, size)
-        n_close = sum(1 for lk in run if lk.kind != LinkKind.REWORDED)
+        story = [lk for lk in run if not all(i in peripheral_a for i in lk.a)]
+        if not story:
+            continue
+        n_close = sum(1 for lk in story if lk.kind != LinkKind.REWORDED)
         mean_sim = sum(lk.similarity for lk in run) / len(run)
         if (
             size >= cfg.passage_sentences and mean_sim >= cfg.passage_similarity
@@ -205,7 +216,7 @@ def model_verdict(
     their sentences, or a sentence written nearly the same. Without that backing the model must
     be surer (``unbacked_probability``): a restyled copy that keeps every fact in order still
     gets there, a story that shares some facts does not. Pairs the coverage and passage rules
-    call a copy stay copies.
+    call a copy stay copies; a pair that links no line of either story is none.
 
     A copy is a near-duplicate when nearly all of both sides sits in identical or edited links; a
     rewrite when most of the shorter text is accounted for by the other (a condensed copy covers
@@ -222,7 +233,9 @@ def model_verdict(
         or features.get("close_count", 0.0) >= math.log1p(cfg.close_sentences)
     )
     sure = reuse_probability >= max(threshold, cfg.unbacked_probability)
-    if reuse_probability >= threshold and (backed or sure or rule.is_reuse):
+    # a pair that links no line of either story (only captions, credits, lists) is no copy
+    shares_story = max(m.coverage_a, m.coverage_b) > 0
+    if shares_story and reuse_probability >= threshold and (backed or sure or rule.is_reuse):
         if _near_duplicate(m, cfg):
             return Verdict.NEAR_DUPLICATE
         shorter = features.get("coverage_short", max(m.coverage_a, m.coverage_b))
