@@ -119,6 +119,33 @@ def test_ray_engine_equals_local_engine_with_embeddings(ray_session, tmp_path) -
     assert result.stats["candidates"] == local.stats["candidates"]
 
 
+def test_a_document_too_long_to_compare_is_left_out_as_in_the_local_engine(  # type: ignore[no-untyped-def]
+    ray_session, tmp_path
+) -> None:
+    from retold.engines.ray import RayConfig, run_ray_dedup
+    from retold.readers import read_corpus
+
+    docs = make_corpus(200, seed=12)
+    tail = " ".join(f"Lot {i} was sold at noon." for i in range(5100))
+    docs.append(Document("huge", docs[0].text + "\n\n" + tail))  # a candidate of d00000
+    path = _write(docs, tmp_path / "with-huge.jsonl")
+    cfg = DedupConfig(lexical_only=True, batch_size=100)
+    local_skips: list[tuple[str, str]] = []
+    local = run_dedup(read_corpus(path), cfg, on_skip=lambda *a: local_skips.append(a))
+    ray_skips: list[tuple[str, str]] = []
+    result = run_ray_dedup(
+        str(path),
+        RayConfig(work_dir=str(tmp_path / "work"), dedup=cfg, pairs_per_part=64),
+        on_skip=lambda *a: ray_skips.append(a),
+    )
+    assert ray_skips == local_skips
+    assert len(ray_skips) == 1 and ray_skips[0][0].startswith("huge (")
+    assert "over 5,000 sentences, not compared" in ray_skips[0][1]
+    assert result.stats["not_compared"] == local.stats["not_compared"] == 1
+    assert result.records == local.records
+    assert all(m["id"] != "huge" for r in result.records for m in r["members"])
+
+
 def test_rerun_skips_finished_stages(first_run, corpus, local_records) -> None:  # type: ignore[no-untyped-def]
     work, _ = first_run
     earlier = {p: p.stat().st_mtime_ns for s in ("1-documents", "2-prepare", "4-candidates")

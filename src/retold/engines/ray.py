@@ -270,6 +270,7 @@ def run_ray_dedup(
             asdict(cfg.candidates),
             cfg.lexical_only,
             cfg.model,
+            "sentences/1",  # the parts carry each document's sentence count
         )
 
         def embed() -> dict[str, Any]:
@@ -312,16 +313,21 @@ def run_ray_dedup(
                 .sort(["a", "b"])
                 .map_batches(unique_block, batch_size=None)
             )
+            too_long = _too_long(store, shards, on_skip)
             k = total = 0
             for batch in merged.iter_batches(
                 batch_size=config.pairs_per_part, batch_format="numpy"
             ):
-                table = pa.table(
-                    {"a": batch["a"].astype(np.int64), "b": batch["b"].astype(np.int64)}
-                )
-                store.write_table(table, "4-candidates", part_name(k))
-                k, total = k + 1, total + table.num_rows
-            return {"candidates": total}
+                a, b = batch["a"].astype(np.int64), batch["b"].astype(np.int64)
+                if too_long:
+                    left_out = list(too_long)
+                    keep = ~(np.isin(a, left_out) | np.isin(b, left_out))
+                    a, b = a[keep], b[keep]
+                if len(a) == 0:
+                    continue
+                store.write_table(pa.table({"a": a, "b": b}), "4-candidates", part_name(k))
+                k, total = k + 1, total + len(a)
+            return {"candidates": total, "not_compared": len(too_long)}
 
         cand_info = run.stage("4-candidates", candidates, config.pairs_per_part)
         cand_parts = len(cand_info["parts"])
@@ -403,6 +409,7 @@ def run_ray_dedup(
         stats = {
             "documents": docs_info["documents"],
             "candidates": cand_info["candidates"],
+            "not_compared": cand_info.get("not_compared", 0),
             "reuse_edges": verify_info["reuse_edges"],
             "clusters": cl_info["clusters"],
             "clustered_documents": cl_info["clustered_documents"],
@@ -417,6 +424,30 @@ def run_ray_dedup(
     finally:
         if started:
             ray.shutdown()
+
+
+def _too_long(store: Store, shards: int, on_skip: Callable[[str, str], None] | None) -> set[int]:
+    """Positions of documents with more sentences than one comparison takes, each reported
+    as the local engine reports them: they join no cluster and the run goes on."""
+    from retold.pair.compare import CompareConfig
+
+    limit = CompareConfig().max_sentences
+    out: set[int] = set()
+    for k in range(shards):
+        t = store.read_table("2-prepare", part_name(k)).select(["pos", "sentences"])
+        pos, counts = t.column("pos").to_numpy(), t.column("sentences").to_numpy()
+        over = np.flatnonzero(counts > limit)
+        if not len(over):
+            continue
+        ids = store.read_table("1-documents", part_name(k)).column("id").to_pylist()
+        for i in over.tolist():
+            out.add(int(pos[i]))
+            if on_skip is not None:
+                on_skip(
+                    f"{ids[i]} ({int(counts[i]):,} sentences)",
+                    f"over {limit:,} sentences, not compared; split it into articles to check it",
+                )
+    return out
 
 
 def _semantic(ray: Any, store: Store, url: str, shards: int, size: int, cfg: DedupConfig) -> Any:

@@ -54,6 +54,7 @@ def prepare_part(url: str, k: int, cfg: DedupConfig) -> dict[str, int]:
             "keys": [row.tolist() for row in keys],
             "hashes": [prep.hashes[s:e].tolist() for s, e in itertools.pairwise(bounds)],
             "usable": [prep.usable[s:e].tolist() for s, e in itertools.pairwise(bounds)],
+            "sentences": prep.counts.astype(np.int64),
         }
     )
     store.write_table(out, "2-prepare", part_name(k))
