@@ -34,9 +34,6 @@ _ENGLISH_MARKERS = frozenset(
 )
 _ENGLISH_SHARE = 0.1  # English running text has 25-40% of its words in that list, others < 5%
 _LATIN_WORD = re.compile(r"[a-z\u00c0-\u024f]+")
-_ENGLISH_WORD = re.compile(
-    r"(?<![a-z\u00c0-\u024f])(?:" + "|".join(sorted(_ENGLISH_MARKERS)) + r")(?![a-z\u00c0-\u024f])"
-)
 
 _SCRIPTS: tuple[tuple[str, str], ...] = (
     ("kana", "\u3040-\u30ff\u31f0-\u31ff"),
@@ -90,11 +87,13 @@ def _by_script(counts: dict[str, int]) -> str | None:
 
 
 def _looks_english(text: str) -> bool:
-    lowered = text.lower()
-    n_words = len(_LATIN_WORD.findall(lowered))
-    if n_words < 4:
+    # a marker is a whole run of Latin letters, so one tokenising pass and a set lookup count
+    # the same words as searching for each marker with lookarounds, several times faster
+    found = _LATIN_WORD.findall(text.lower())
+    if len(found) < 4:
         return False
-    return len(_ENGLISH_WORD.findall(lowered)) >= _ENGLISH_SHARE * n_words
+    markers = sum(1 for w in found if w in _ENGLISH_MARKERS)
+    return markers >= _ENGLISH_SHARE * len(found)
 
 
 @lru_cache(maxsize=1)

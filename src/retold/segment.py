@@ -37,7 +37,6 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _MAX_HEADING_WORDS = 14
-_LIST_SEPARATORS = re.compile(r"[,;]")
 _LIST_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 
 
@@ -52,7 +51,7 @@ def _is_name_list(text: str) -> bool:
         >>> _is_name_list("Leaders from France, Germany, Italy, Spain and Poland met on Monday.")
         False
     """
-    if len(_LIST_SEPARATORS.findall(text)) < 4:
+    if text.count(",") + text.count(";") < 4:  # most sentences end here, at C speed
         return False
     words = _LIST_TOKEN.findall(text)
     if len(words) < 6:

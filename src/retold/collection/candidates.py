@@ -304,8 +304,6 @@ def exact_neighbour_pairs(
         lower = np.tril_indices(stop - start)  # a pair inside the block counts once
         sims[lower] = -np.inf
         if nearest_cosine is not None:
-            # rounded, so that equal vectors tie whatever the block shape did to the last bits
-            np.round(sims, 5, out=sims)
             _offer(best_v, best_j, np.arange(start, stop), sims, axis=1, offset=start)
             _offer(best_v, best_j, np.arange(start, n), sims, axis=0, offset=start)
         flat = np.flatnonzero(sims >= min_cosine)
@@ -340,11 +338,16 @@ def _offer(
     offset: int,
 ) -> None:
     """Update each of ``docs``' best partner so far with its best in this block of ``sims``
-    (rows when ``axis`` is 1, columns when 0); a tie keeps the lower position."""
+    (rows when ``axis`` is 1, columns when 0).
+
+    One pass over the block (``argmax``, whose first maximum is the lowest position); the
+    maxima are compared across blocks rounded to 5 decimals, a tie keeping the lower position.
+    """
     if sims.size == 0:
         return
-    arg = sims.argmax(axis=axis)  # the first of equal maxima: the lowest position
-    val = np.take_along_axis(sims, np.expand_dims(arg, axis), axis=axis).squeeze(axis)
+    arg = sims.argmax(axis=axis)
+    top = np.take_along_axis(sims, np.expand_dims(arg, axis), axis=axis).squeeze(axis)
+    val = np.round(top.astype(np.float64), 5)
     partner = arg.astype(np.int64) + offset
     cur_v, cur_j = best_v[docs], best_j[docs]
     better = np.isfinite(val) & ((val > cur_v) | ((val == cur_v) & (partner < cur_j)))
