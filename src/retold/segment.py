@@ -116,12 +116,13 @@ def classify(text: str, *, alone_in_paragraph: bool) -> SentenceKind:
     """
     stripped = text.strip()
     n_words = len(stripped.split())
-    if _CREDIT_PAREN.search(stripped):
+    # the cheap tests first: a credit in brackets closes the line, the others are short
+    if stripped.endswith(")") and _CREDIT_PAREN.search(stripped):
         body = _CREDIT_PAREN.sub("", stripped).strip()
         return SentenceKind.CAPTION if len(body.split()) >= 3 else SentenceKind.CREDIT
-    if _CREDIT_LINE.search(stripped) and n_words <= 30:
+    if n_words <= 30 and _CREDIT_LINE.search(stripped):
         return SentenceKind.CREDIT if n_words <= 8 else SentenceKind.CAPTION
-    if _BOILERPLATE.search(stripped) and n_words <= 20:
+    if n_words <= 20 and _BOILERPLATE.search(stripped):
         return SentenceKind.BOILERPLATE
     if _is_name_list(stripped):
         return SentenceKind.BOILERPLATE
