@@ -314,13 +314,13 @@ def run_ray_dedup(
                 .map_batches(unique_block, batch_size=None)
             )
             too_long = _too_long(store, shards, on_skip)
+            left_out = np.array(sorted(too_long), dtype=np.int64)
             k = total = 0
             for batch in merged.iter_batches(
                 batch_size=config.pairs_per_part, batch_format="numpy"
             ):
                 a, b = batch["a"].astype(np.int64), batch["b"].astype(np.int64)
-                if too_long:
-                    left_out = list(too_long)
+                if len(left_out):
                     keep = ~(np.isin(a, left_out) | np.isin(b, left_out))
                     a, b = a[keep], b[keep]
                 if len(a) == 0:
