@@ -53,7 +53,7 @@ def _same(a: list[dict], b: list[dict]) -> bool:  # type: ignore[type-arg]
 
 @pytest.mark.parametrize("model", [None, "fast"])
 def test_two_worker_processes_give_the_same_batches_in_order(model: str | None) -> None:
-    spec = PrepareSpec(model=model)
+    spec = PrepareSpec(model=model, languages=model is not None)
     one, two = _arrays(1, spec), _arrays(2, spec)
     assert len(one) == 6  # 40 demo documents in batches of 7
     assert _same(one, two)

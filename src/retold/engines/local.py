@@ -245,7 +245,13 @@ def run_dedup(
     cfg = config or DedupConfig()
     prog = progress or NullProgress()
     seconds: dict[str, float] = {}
-    spec = PrepareSpec(cfg.minhash, cfg.candidates, None if cfg.lexical_only else cfg.model)
+    # full runs look for translated copies, which needs each document's language
+    spec = PrepareSpec(
+        cfg.minhash,
+        cfg.candidates,
+        None if cfg.lexical_only else cfg.model,
+        languages=not cfg.lexical_only,
+    )
     key = spec.key(cfg.batch_size)
     cache = None if work_dir is None else BatchCache(Path(work_dir) / "prepared", key)
 

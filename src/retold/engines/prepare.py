@@ -49,8 +49,8 @@ class PreparedBatch:
         hashes: Folded-text hash of every sentence, in document then sentence order.
         usable: Per sentence, whether it counts for sentence signals (body text, long enough).
         vectors: Unit sentence vectors as float16, when a model was given.
-        languages: Language group of each document (``retold.lang``; empty on lexical-only
-            runs, which look for no translated copies).
+        languages: Language group of each document (``retold.lang``), when asked for;
+            else empty.
         digest: ``batch_digest`` of the documents it was computed from (set by
             ``prepare_all``; the key under which a work directory keeps it).
     """
@@ -80,19 +80,22 @@ def prepare_batch(
     candidates: CandidateConfig,
     *,
     segmented: bool = True,
+    languages: bool = False,
 ) -> PreparedBatch:
     """Segment, fingerprint and hash the sentences of a batch of documents.
 
     With ``segmented=False`` (lexical-only runs) sentences are hashed after a quick split at
     sentence punctuation and no ``Segmented`` is built: only candidate pairs are segmented
-    later, when they are verified.
+    later, when they are verified. With ``languages`` each document's language is identified
+    too (for the cross-lingual candidate signal).
     """
     hashes, usable = [], []
-    languages = np.zeros(0, dtype="<U8")
-    if segmented:
+    codes = np.zeros(0, dtype="<U8")
+    if languages:
         from retold.collection.crosslingual import document_languages
 
-        languages = np.array(document_languages(docs), dtype="<U8")
+        codes = np.array(document_languages(docs), dtype="<U8")
+    if segmented:
         sigs = signatures((d.text for d in docs), minhash)
         segs = [segment(d) for d in docs]
         counts = np.array([len(s.sentences) for s in segs], dtype=np.int64)
@@ -123,7 +126,7 @@ def prepare_batch(
         counts,
         np.array(hashes, dtype=np.int64),
         np.array(usable, dtype=bool),
-        languages=languages,
+        languages=codes,
     )
 
 
@@ -141,11 +144,14 @@ class PrepareSpec:
         minhash: Signature parameters.
         candidates: Sentence-signal limits (``min_words``).
         model: Embedding model name, or None for lexical-only runs (no vectors, no segmenting).
+        languages: Identify each document's language (dedup looks for translated copies;
+            the index does not yet).
     """
 
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     model: str | None = "fast"
+    languages: bool = False
 
     def key(self, batch_size: int) -> str:
         """Digest of everything that changes a batch's arrays."""
@@ -154,6 +160,7 @@ class PrepareSpec:
             "minhash": asdict(self.minhash),
             "min_words": self.candidates.min_words,
             "model": self.model,
+            "languages": self.languages,
             "batch_size": batch_size,
         }
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
@@ -175,7 +182,13 @@ def prepare_arrays(
 ) -> tuple[PreparedBatch, dict[str, float]]:
     """One batch's arrays (no ``Segmented`` kept) and the seconds spent on each part."""
     t0 = time.perf_counter()
-    prep = prepare_batch(docs, spec.minhash, spec.candidates, segmented=embedder is not None)
+    prep = prepare_batch(
+        docs,
+        spec.minhash,
+        spec.candidates,
+        segmented=embedder is not None,
+        languages=spec.languages,
+    )
     prep.digest = digest
     seconds = {"segment, fingerprint": time.perf_counter() - t0}
     if embedder is not None:
