@@ -24,6 +24,7 @@ from retold.documents import Segmented
 from retold.errors import RetoldError
 from retold.eval.pairs import GoldPair, read_pairs
 from retold.eval.runner import segment_side
+from retold.models.base import as_stored
 from retold.normalize import fold
 from retold.pair.compare import Comparer
 from retold.pair.features import FEATURE_NAMES
@@ -214,12 +215,7 @@ def featurize(
                     if k not in sides and k not in dict(fresh):
                         fresh.append((k, segment_side(r.pair, side)))
             texts = [s.text for _, seg in fresh for s in seg.sentences]
-            # rounded through float16 as Comparer.embed and the collections round them
-            vectors = (
-                comparer.embedder.encode(texts).astype(np.float16).astype(np.float32)
-                if texts
-                else np.zeros((0, 1))
-            )
+            vectors = as_stored(comparer.embedder.encode(texts)) if texts else np.zeros((0, 1))
             pos = 0
             for k, seg in fresh:
                 sides[k] = (seg, vectors[pos : pos + len(seg.sentences)])

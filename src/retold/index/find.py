@@ -17,6 +17,7 @@ from retold.collection.fingerprints import band_keys
 from retold.collection.verify import PairComparer
 from retold.documents import Comparison, Document
 from retold.index.store import IndexStore, _doc_vector
+from retold.models.base import as_stored
 from retold.segment import segment
 
 
@@ -54,8 +55,7 @@ def find_sources(
     if not seg.sentences:
         return []
     # rounded as the stored vectors are, so a query scores as it would inside the index
-    vectors = store.embedder.encode([s.text for s in seg.sentences])
-    vectors = vectors.astype(np.float16).astype(np.float32)
+    vectors = as_stored(store.embedder.encode([s.text for s in seg.sentences]))
     signals: dict[int, set[str]] = {}
     for pos in store.band_hits(band_keys(prep.sigs, cfg.lsh)[0].tolist()):
         signals.setdefault(pos, set()).add("minhash")

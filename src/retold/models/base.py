@@ -31,6 +31,12 @@ class Embedder(Protocol):
         ...
 
 
+def as_stored(x: npt.NDArray[np.floating]) -> Vectors:
+    """Vectors rounded to the float16 that collections store (dedup batches, the index), as
+    float32: a pair compared alone then scores exactly as it does inside a collection."""
+    return np.asarray(x).astype(np.float16).astype(np.float32)
+
+
 def normalize_rows(x: npt.NDArray[np.floating]) -> Vectors:
     """Scale each row to unit length (zero rows stay zero)."""
     x = np.asarray(x, dtype=np.float32)

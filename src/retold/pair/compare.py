@@ -25,7 +25,7 @@ from retold.documents import (
 from retold.errors import InputError
 from retold.lang import differ
 from retold.models import Embedder, get_embedder
-from retold.models.base import Vectors
+from retold.models.base import Vectors, as_stored
 from retold.normalize import fold, normalize_text, words
 from retold.pair.align import AlignConfig, align
 from retold.pair.changes import find_changes
@@ -206,8 +206,7 @@ class Comparer:
         Vectors are rounded to float16, as collections store them (``dedup``, the index), so
         a pair compared on its own gets the verdict it got inside a collection.
         """
-        vectors = self.embedder.encode([s.text for s in seg.sentences])
-        return vectors.astype(np.float16).astype(np.float32)
+        return as_stored(self.embedder.encode([s.text for s in seg.sentences]))
 
     def compare(self, a: str | Document, b: str | Document) -> Comparison:
         """Compare two texts or documents (A is reported first; direction is guessed)."""
