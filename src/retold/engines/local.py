@@ -330,10 +330,10 @@ def run_dedup(
             return None
         return vectors[offsets[i] : offsets[i + 1]].astype(np.float32)
 
-    too_long = _too_long(docs, all_counts, on_skip)
+    left_out = too_long(all_counts, lambda i: docs[i].id, on_skip)
     t0 = time.perf_counter()
     edges: list[Edge] = []
-    pairs = [(c.a, c.b) for c in cands if c.a not in too_long and c.b not in too_long]
+    pairs = [(c.a, c.b) for c in cands if c.a not in left_out and c.b not in left_out]
     with prog.task("verify", len(cands)) as t:
         if comparer is None and workers > 1 and len(pairs) >= PARALLEL_VERIFY_MIN:
             model = None if cfg.lexical_only else cfg.model
@@ -346,7 +346,7 @@ def run_dedup(
     seconds["verify"] = time.perf_counter() - t0
 
     def compare(i: int, j: int) -> Comparison | None:
-        if i in too_long or j in too_long or not segs[i].sentences or not segs[j].sentences:
+        if i in left_out or j in left_out or not segs[i].sentences or not segs[j].sentences:
             return None
         return verifier.compare_segmented(segs[i], segs[j], vectors_of(i), vectors_of(j))
 
@@ -360,7 +360,7 @@ def run_dedup(
         "documents": n,
         "sentences": int(offsets[-1]) if n else 0,
         "candidates": len(cands),
-        "not_compared": len(too_long),
+        "not_compared": len(left_out),
         "candidates_by_signal": cands.counts(),
         "reuse_edges": sum(1 for e in edges if e.comparison.verdict.is_reuse),
         "clusters": len(clusters),
@@ -380,15 +380,16 @@ def run_dedup(
     return DedupResult(docs, clusters, records, stats, verified)
 
 
-def _too_long(
-    docs: Sequence[Document],
+def too_long(
     counts: npt.NDArray[np.int64],
+    id_of: Callable[[int], str],
     on_skip: Callable[[str, str], None] | None,
 ) -> set[int]:
-    """Positions of documents with more sentences than one comparison takes, each reported.
+    """Indices into ``counts`` of documents with more sentences than one comparison takes,
+    each reported through ``on_skip`` (``id_of`` names the document at an index).
 
     The aligner holds n x m matrices, so such a document is left out of verification (it joins
-    no cluster) instead of stopping the whole run.
+    no cluster) instead of stopping the whole run. Both engines report it with this line.
     """
     from retold.pair.compare import CompareConfig
 
@@ -397,7 +398,7 @@ def _too_long(
     for i in sorted(out):
         if on_skip is not None:
             on_skip(
-                f"{docs[i].id} ({int(counts[i]):,} sentences)",
+                f"{id_of(i)} ({int(counts[i]):,} sentences)",
                 f"over {limit:,} sentences, not compared; split it into articles to check it",
             )
     return out

@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from retold.collection import candidates as candidate_signals
 from retold.documents import Document
-from retold.engines.local import DedupConfig, DedupResult
+from retold.engines.local import DedupConfig, DedupResult, too_long
 from retold.engines.ray_stages import (
     ClusterComponents,
     EmbedPart,
@@ -427,26 +427,20 @@ def run_ray_dedup(
 
 
 def _too_long(store: Store, shards: int, on_skip: Callable[[str, str], None] | None) -> set[int]:
-    """Positions of documents with more sentences than one comparison takes, each reported
-    as the local engine reports them: they join no cluster and the run goes on."""
-    from retold.pair.compare import CompareConfig
-
-    limit = CompareConfig().max_sentences
+    """Positions of documents too long to compare, reported as the local engine reports them."""
     out: set[int] = set()
     for k in range(shards):
         t = store.read_table("2-prepare", part_name(k)).select(["pos", "sentences"])
-        pos, counts = t.column("pos").to_numpy(), t.column("sentences").to_numpy()
-        over = np.flatnonzero(counts > limit)
-        if not len(over):
-            continue
-        ids = store.read_table("1-documents", part_name(k)).column("id").to_pylist()
-        for i in over.tolist():
-            out.add(int(pos[i]))
-            if on_skip is not None:
-                on_skip(
-                    f"{ids[i]} ({int(counts[i]):,} sentences)",
-                    f"over {limit:,} sentences, not compared; split it into articles to check it",
-                )
+        pos = t.column("pos").to_numpy()
+        ids: list[str] = []
+
+        def id_of(i: int, k: int = k, ids: list[str] = ids) -> str:
+            if not ids:  # the shard's ids are read only when one of its documents is too long
+                ids.extend(store.read_table("1-documents", part_name(k)).column("id").to_pylist())
+            return ids[i]
+
+        over = too_long(t.column("sentences").to_numpy(), id_of, on_skip)
+        out.update(int(pos[i]) for i in over)
     return out
 
 
