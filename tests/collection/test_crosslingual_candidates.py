@@ -71,6 +71,13 @@ def test_dedup_clusters_a_translation_with_its_source() -> None:
     assert not any("museum_de.txt" in c for c in clusters)
 
 
+def test_crosslingual_off_identifies_no_language_and_finds_no_translation() -> None:
+    result = run_dedup(_docs(), DedupConfig(crosslingual=False))
+    clusters = [sorted(m["id"] for m in rec["members"]) for rec in result.records]
+    assert ["flood_en.txt", "flood_ru.txt"] not in clusters
+    assert "crosslingual" not in result.stats["candidates_by_signal"]
+
+
 def test_the_signal_survives_saved_candidates() -> None:
     cands = Candidates()
     cands.add(3, 1, "crosslingual", 4)

@@ -56,6 +56,8 @@ class DedupConfig:
         candidates: Limits of the candidate signals.
         model: Embedding model name (``fast`` or ``accurate``).
         lexical_only: MinHash and sentence-hash candidates verified by wording alone; no model.
+        crosslingual: In full mode, identify each document's language and look for translated
+            copies (``retold.collection.crosslingual``); off, no language is identified.
         batch_size: Documents per batch in the per-document stages.
     """
 
@@ -64,6 +66,7 @@ class DedupConfig:
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     model: str = "fast"
     lexical_only: bool = False
+    crosslingual: bool = True
     batch_size: int = 1024
 
     def __post_init__(self) -> None:
@@ -176,7 +179,7 @@ def load_candidates(path: Path, corpus_key: str, cfg: DedupConfig) -> Candidates
 
 
 def _candidates_key(corpus_key: str, cfg: DedupConfig) -> str:
-    parts = [corpus_key, repr(cfg.lsh), repr(cfg.candidates)]
+    parts = [corpus_key, repr(cfg.lsh), repr(cfg.candidates), f"crosslingual={cfg.crosslingual}"]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
 
 
@@ -246,11 +249,12 @@ def run_dedup(
     prog = progress or NullProgress()
     seconds: dict[str, float] = {}
     # full runs look for translated copies, which needs each document's language
+    crosslingual = cfg.crosslingual and not cfg.lexical_only
     spec = PrepareSpec(
         cfg.minhash,
         cfg.candidates,
         None if cfg.lexical_only else cfg.model,
-        languages=not cfg.lexical_only,
+        languages=crosslingual,
     )
     key = spec.key(cfg.batch_size)
     cache = None if work_dir is None else BatchCache(Path(work_dir) / "prepared", key)
@@ -305,7 +309,7 @@ def run_dedup(
             cands = find_candidates(
                 band_keys(sig_arr, cfg.lsh), hash_arr, usable_arr, offsets, vectors, cfg.candidates
             )
-            if not cfg.lexical_only:
+            if crosslingual:
                 # translated copies: documents in other languages sharing numbers, dates, names
                 from retold.collection.crosslingual import crosslingual_candidates
 
