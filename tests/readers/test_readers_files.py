@@ -221,12 +221,14 @@ def test_html_scripts_and_handlers_never_leak(tmp_path: Path) -> None:
     assert "color:red" not in doc.text and "Turn on scripts" not in doc.text
 
 
-def test_html_fallback_when_trafilatura_finds_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("main_content", [True, False])
+def test_html_visible_text_when_no_main_content_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, main_content: bool
 ) -> None:
-    import trafilatura
+    from retold.readers import html as html_reader
 
-    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
+    if not main_content:
+        monkeypatch.setattr(html_reader, "main_text", lambda tree: "")
     html = """<html><body><h2>Quay repairs</h2><script>alert(1)</script>
     <p>Repairs start in <b>May</b>.<script>alert(3)</script></p><style>p{}</style>
     <noscript><p>no script</p></noscript><!-- <p>hidden comment</p> --></body></html>"""

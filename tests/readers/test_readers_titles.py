@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from retold.readers import SkipLog, read_corpus, read_document
-from retold.readers.markup import html_to_text, text_headline
+from retold.readers import html as html_reader
+from retold.readers.html import html_to_text
+from retold.readers.markup import text_headline
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = "A crane at the port of Lindvik toppled over in a gale on Monday night. Nobody was hurt."
@@ -46,14 +48,11 @@ def test_txt_folder_titles_reach_documents(tmp_path: Path) -> None:
     assert docs[0].text.startswith("Harbour crane toppled in gale\n\n")
 
 
-def test_html_title_falls_back_to_h1_then_title(monkeypatch: pytest.MonkeyPatch) -> None:
-    import trafilatura
-
+def test_html_title_falls_back_to_h1_then_title() -> None:
     page = (
         "<html><head><title>Gazette front page</title></head><body><h1>Crane topples in gale</h1>"
         f"<p>{BODY}</p></body></html>"
     )
-    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
     assert html_to_text(page)[1]["title"] == "Crane topples in gale"
     no_h1 = page.replace("<h1>Crane topples in gale</h1>", "")
     assert html_to_text(no_h1)[1]["title"] == "Gazette front page"
@@ -93,13 +92,12 @@ def test_readme_does_not_turn_a_folder_of_shards_into_a_folder_of_articles(
 
 
 def test_html_extractor_dependency_is_declared() -> None:
-    """pip 23 does not install lxml_html_clean through lxml[html_clean]; retold names it."""
+    """The extractor, the WARC reader and the date finder are the package's own dependencies."""
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "dependencies"
     ]
     names = {d.split(">")[0].split("=")[0].split("[")[0].strip().lower() for d in deps}
-    assert {"lxml_html_clean", "trafilatura", "fastwarc"} <= names
-    import lxml.html.clean  # noqa: F401  (what trafilatura imports on some pages)
+    assert {"resiliparse", "fastwarc", "htmldate"} <= names
 
 
 def test_missing_extractor_module_is_one_clear_error(
@@ -107,37 +105,38 @@ def test_missing_extractor_module_is_one_clear_error(
 ) -> None:
     import builtins
 
-    from retold.readers.markup import ExtractorMissingError
+    from retold.readers.html import ExtractorMissingError
 
     real_import = builtins.__import__
 
-    def no_clean(name: str, *args: object, **kwargs: object) -> object:
-        if name == "lxml.html.clean":
-            raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean")
+    def no_extractor(name: str, *args: object, **kwargs: object) -> object:
+        if name.startswith("resiliparse"):
+            raise ImportError("No module named 'resiliparse'")
         return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(builtins, "__import__", no_clean)
+    html_reader._parser.cache_clear()  # an earlier test imported it already
+    monkeypatch.setattr(builtins, "__import__", no_extractor)
     (tmp_path / "a.html").write_text(f"<html><body><p>{BODY}</p></body></html>", encoding="utf-8")
     with pytest.raises(ExtractorMissingError) as e:
         list(read_corpus(tmp_path))
     assert str(e.value) == (
-        "reading HTML needs the HTML extractor, which failed to import (lxml.html.clean module"
-        " is now a separate project lxml_html_clean); reinstall retold with `pip install"
-        " --force-reinstall retold`, or install the missing module (for lxml.html.clean: pip"
-        " install lxml_html_clean)"
+        "reading HTML needs the HTML extractor, which failed to import (No module named"
+        " 'resiliparse'); reinstall retold with `pip install --force-reinstall retold`, or"
+        " install the missing module (for resiliparse: pip install 'resiliparse>=2.0')"
     )
     assert e.value.exit_code == 3
+    monkeypatch.undo()
+    html_reader._parser.cache_clear()
+    assert [d.id for d in read_corpus(tmp_path)] == ["a.html"]
 
 
 def test_page_that_breaks_the_parser_is_skipped_not_fatal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import trafilatura
-
     def boom(*args: object, **kwargs: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(trafilatura, "bare_extraction", boom)
+    monkeypatch.setattr(html_reader, "main_text", boom)
     (tmp_path / "deep.html").write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
     (tmp_path / "b.txt").write_text(f"{BODY}\n", encoding="utf-8")
     skips = SkipLog()

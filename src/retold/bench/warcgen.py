@@ -86,29 +86,147 @@ def request(uri: str) -> WarcRecord:
     return WarcRecord("request", uri, block, content_type="application/http; msgtype=request")
 
 
-def article_page(doc: Document, site: str = "Harbour Gazette") -> str:
-    """A news page around a document: navigation, headline, paragraphs, related links, footer."""
+LAYOUTS = ("article", "story-div", "table", "rich")
+
+
+def article_page(doc: Document, site: str = "Harbour Gazette", layout: str = "article") -> str:
+    """A news page around a document, in one of :data:`LAYOUTS`.
+
+    - ``article``: ``<article>`` with headline and byline, navigation, related links, footer;
+    - ``story-div``: no semantic tags: a cookie notice, a ``<div>`` story body with "Read more"
+      links and an advertisement between its paragraphs, share buttons, an author box, reader
+      comments and a newsletter box;
+    - ``table``: an old table layout, paragraphs split by ``<br><br>`` beside a link column;
+    - ``rich``: subheadings, a pull quote, a figure with its caption, a list and tags.
+
+    Every layout holds the document's paragraphs unchanged, so an extractor's output can be
+    scored against ``doc.text``.
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     title = html.escape(doc.title or doc.text.split("\n", 1)[0][:80])
-    paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in doc.text.split("\n\n") if p.strip())
-    nav = "".join(f'<li><a href="/section/{s}">{s.title()}</a></li>' for s in _SECTIONS)
-    related = "".join(
-        f'<li><a href="/story/{k}">More news from the region, part {k}</a></li>' for k in range(6)
-    )
+    paras = [html.escape(p) for p in doc.text.split("\n\n") if p.strip()]
     date = doc.published or "2025-03-14"
-    return (
+    head = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         f"<title>{title} | {site}</title>"
         f'<meta property="og:site_name" content="{site}">'
         f'<meta property="article:published_time" content="{date}">'
         "<script>window.dataLayer=[];function track(){}</script></head><body>"
-        f'<header><nav><ul class="menu">{nav}</ul></nav></header>'
-        f'<main><article><h1>{title}</h1><p class="byline">By staff reporter</p>'
-        f"{paras}</article>"
-        f'<aside class="related"><h2>Related</h2><ul>{related}</ul></aside></main>'
+    )
+    tail = "<script>track('view')</script></body></html>"
+    body = _LAYOUT_BODIES[layout](title, paras, site)
+    return head + body + tail
+
+
+def _nav(site: str) -> str:
+    links = "".join(f'<li><a href="/section/{s}">{s.title()}</a></li>' for s in _SECTIONS)
+    return f'<header><nav><ul class="menu">{links}</ul></nav></header>'
+
+
+def _related(n: int = 6) -> str:
+    return "".join(
+        f'<li><a href="/story/{k}">More news from the region, part {k}</a></li>' for k in range(n)
+    )
+
+
+def _footer(site: str) -> str:
+    return (
         f"<footer><p>© 2025 {site}. All rights reserved.</p>"
         '<a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>'
-        "<script>track('view')</script></body></html>"
     )
+
+
+def _body_article(title: str, paras: list[str], site: str) -> str:
+    text = "\n".join(f"<p>{p}</p>" for p in paras)
+    return (
+        f"{_nav(site)}"
+        f'<main><article><h1>{title}</h1><p class="byline">By staff reporter</p>'
+        f"{text}</article>"
+        f'<aside class="related"><h2>Related</h2><ul>{_related()}</ul></aside></main>'
+        f"{_footer(site)}"
+    )
+
+
+def _body_story_div(title: str, paras: list[str], site: str) -> str:
+    parts = []
+    for k, p in enumerate(paras):
+        parts.append(f"<p>{p}</p>")
+        if k == 1:
+            parts.append('<div class="ad-slot" id="ad-mid">Advertisement</div>')
+        if k % 3 == 2 and k + 1 < len(paras):
+            parts.append(f'<p class="read-more">Read more: <a href="/story/{k}">{title}</a></p>')
+    links = " | ".join(f'<a href="/section/{s}">{s.title()}</a>' for s in _SECTIONS)
+    comments = "".join(
+        f'<div class="comment"><span class="user">reader{k}</span><p>{c}</p></div>'
+        for k, c in enumerate(_COMMENTS)
+    )
+    return (
+        '<div id="cookie-banner" class="cookie-notice">We use cookies to improve your'
+        " experience. <a href='/cookies'>Accept</a></div>"
+        f'<div id="top"><div class="logo">{site}</div><div class="links">{links}</div></div>'
+        f'<div id="content"><div class="headline"><h1>{title}</h1></div>'
+        '<div class="date">14 March 2025</div>'
+        f'<div class="story-body">{"".join(parts)}</div>'
+        '<div class="share">Share this story: <a href="#">Facebook</a> <a href="#">X</a>'
+        ' <a href="#">Email</a></div>'
+        '<div class="author-box">Our staff reporter covers the region for'
+        f" {site}.</div>"
+        f'<div id="comments"><h3>{len(_COMMENTS)} comments</h3>{comments}</div>'
+        '<div class="newsletter"><h3>Get the morning briefing</h3><form><input name="e">'
+        "<button>Sign up</button></form></div></div>"
+        f'<div id="bottom"><p>© 2025 {site}</p><p><a href="/about">About us</a></p></div>'
+    )
+
+
+def _body_table(title: str, paras: list[str], site: str) -> str:
+    side = "<br>".join(f'<a href="/story/{k}">Headline number {k}</a>' for k in range(8))
+    text = "<br><br>\n".join(paras)
+    return (
+        f'<table width="100%"><tr><td colspan="2"><font size="5">{site}</font></td></tr>'
+        f'<tr><td width="20%" valign="top">{side}</td><td valign="top">'
+        f"<font size='4'><b>{title}</b></font><br><br>\n{text}</td></tr>"
+        f'<tr><td colspan="2"><small>Copyright 2025 {site}</small></td></tr></table>'
+    )
+
+
+def _body_rich(title: str, paras: list[str], site: str) -> str:
+    parts = []
+    for k, p in enumerate(paras):
+        if k and k % 3 == 0:
+            parts.append(f"<h2>Part {k // 3 + 1}</h2>")
+        parts.append(f"<p>{p}</p>")
+        if k == 0:
+            parts.append(
+                '<figure><img src="/img/1.jpg" alt="Photo"><figcaption>The scene on'
+                " Monday. Photo: agency</figcaption></figure>"
+            )
+        if k == 2:
+            quote = p.split(". ")[0]
+            parts.append(f'<blockquote class="pullquote">{quote}</blockquote>')
+    tags = "".join(f'<li><a href="/tag/{s}">{s}</a></li>' for s in _SECTIONS[:4])
+    return (
+        f"{_nav(site)}<main><article><header><h1>{title}</h1>"
+        '<div class="meta"><span class="author">By staff reporter</span>'
+        ' <time datetime="2025-03-14">14 March 2025</time></div></header>'
+        f'<div class="article-body">{"".join(parts)}</div>'
+        f'<ul class="tags">{tags}</ul></article>'
+        f'<section class="most-read"><h2>Most read</h2><ol>{_related(5)}</ol></section></main>'
+        f"{_footer(site)}"
+    )
+
+
+_LAYOUT_BODIES = {
+    "article": _body_article,
+    "story-div": _body_story_div,
+    "table": _body_table,
+    "rich": _body_rich,
+}
+_COMMENTS = (
+    "This is exactly what the town needed, about time.",
+    "Who is going to pay for all of this? Not the council, that much is certain.",
+    "I remember when the old harbour was full of fishing boats every morning.",
+)
 
 
 _SECTIONS = ("news", "politics", "business", "sport", "culture", "weather", "opinion")
@@ -173,6 +291,7 @@ def demo_crawl(out: str | Path, corpus: str | Path | None = None) -> int:
 
 
 __all__ = [
+    "LAYOUTS",
     "WarcRecord",
     "article_page",
     "demo_crawl",

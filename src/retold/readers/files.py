@@ -17,7 +17,8 @@ from retold.documents import Document
 from retold.errors import InputError, RetoldError
 from retold.normalize import normalize_text
 from retold.readers.decode import DecodeInfo, decode_bytes, human_size
-from retold.readers.markup import html_to_text, markdown_to_text, text_headline
+from retold.readers.html import html_to_text
+from retold.readers.markup import markdown_to_text, text_headline
 
 Format = Literal["text", "markdown", "html"]
 
@@ -63,8 +64,9 @@ def detect_format(path: Path, head: bytes) -> Format:
     return "html" if _HTML_START.match(probe) else "text"
 
 
-def check_text(text: str, name: str) -> str:
-    text = normalize_text(text)
+def check_text(text: str, name: str, *, normalized: bool = False) -> str:
+    if not normalized:
+        text = normalize_text(text)
     if not text:
         raise ReadError(f"{name} is empty", "empty")
     if not _LETTER.search(text):
@@ -122,7 +124,7 @@ def parse_bytes(
             raw, meta = html_to_text(raw, url=url_hint, bare_text=not crawled)
         except RetoldError:
             raise
-        except Exception as e:  # lxml and the extractor fail on some malformed pages
+        except Exception as e:  # the parser and the extractor fail on some malformed pages
             raise ReadError(
                 f"{name} could not be parsed as HTML ({type(e).__name__}: {e});"
                 " save the page again or pass its text",
@@ -130,13 +132,14 @@ def parse_bytes(
             ) from None
         title, published = meta["title"], meta["published"]
         url, source = meta["url"], meta["source"]
-        if not normalize_text(raw):
+        raw = normalize_text(raw)
+        if not raw:
             raise ReadError(
                 f"{name} has no readable article text (no paragraphs found in the HTML);"
                 " save the article page itself, or its text",
                 "empty",
             )
-    text = check_text(raw, name)
+    text = check_text(raw, name, normalized=fmt == "html")
     if fmt == "text":
         title = text_headline(text)
     return Document(

@@ -1,16 +1,12 @@
-"""Markup to plain article text: Markdown syntax stripped, HTML boilerplate removed.
+"""Markdown to plain article text, and the headline of a plain-text article.
 
-Both functions return paragraphs separated by blank lines, which is what segmentation expects.
+:func:`markdown_to_text` returns paragraphs separated by blank lines, which is what
+segmentation expects; HTML pages are read by :mod:`retold.readers.html`.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from types import ModuleType
-from typing import Any
-
-from retold.errors import MissingDependencyError, RetoldError
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FRONT_TITLE = re.compile(r"^title\s*:\s*(.+?)\s*$", re.M | re.I)
@@ -118,167 +114,6 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None]:
     text = "\n".join(out).replace(_GONE, "")
     text = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)
     return text.strip(), title
-
-
-class ExtractorMissingError(MissingDependencyError):
-    """The HTML extractor cannot be imported: a broken or partial install, not a bad page."""
-
-    def __init__(self, error: ImportError) -> None:
-        RetoldError.__init__(
-            self,
-            f"reading HTML needs the HTML extractor, which failed to import ({error});"
-            " reinstall retold with `pip install --force-reinstall retold`, or install the"
-            " missing module (for lxml.html.clean: pip install lxml_html_clean)",
-        )
-        self.extra = "core"
-
-
-def _trafilatura() -> ModuleType:
-    try:
-        import lxml.html.clean  # noqa: F401  (trafilatura needs it only on some pages)
-        import trafilatura
-    except ImportError as e:
-        raise ExtractorMissingError(e) from None
-    return trafilatura
-
-
-@functools.cache
-def _extractor_options() -> Any:
-    """trafilatura's settings, built once: building them costs a sixth of a page's extraction."""
-    from trafilatura.settings import Extractor
-
-    # fast=True skips the second-opinion extractors (justext, readability): half the time
-    return Extractor(
-        output_format="python", fast=True, precision=True, comments=False, tables=False
-    )
-
-
-_META_TITLE = ("og:title", "twitter:title")
-_META_DATE = (
-    "article:published_time",
-    "og:published_time",
-    "datePublished",
-    "date",
-    "pubdate",
-    "publishdate",
-    "dc.date",
-    "dc.date.issued",
-)
-
-
-def _meta_content(root: Any, names: tuple[str, ...]) -> str | None:
-    wanted = {n.lower() for n in names}
-    for el in root.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
-        if key in wanted:
-            value = " ".join((el.get("content") or "").split())
-            if value:
-                return value
-    return None
-
-
-def _first_text(root: Any, tag: str) -> str | None:
-    for el in root.iter(tag):
-        text = " ".join(el.text_content().split())
-        if text:
-            return text
-    return None
-
-
-def page_metadata(root: Any, url: str | None = None) -> dict[str, str | None]:
-    """Title, publication date, address and site name of a parsed page.
-
-    The title is the page's ``og:title``, else its first ``<h1>``, else its ``<title>``; the
-    date comes from the page's publication metadata, else htmldate's reading of the page
-    (bylines, ``<time>`` elements, the URL); the address is the canonical link, else ``url``.
-    """
-    title = (
-        _meta_content(root, _META_TITLE) or _first_text(root, "h1") or _first_text(root, "title")
-    )
-    published = _meta_content(root, _META_DATE)
-    if published is None:
-        from htmldate import find_date
-
-        try:
-            published = find_date(root, extensive_search=False, original_date=True, url=url)
-        except Exception:  # a date is a bonus: a parser hiccup must not lose the page
-            published = None
-    canonical = None
-    for el in root.iter("link"):
-        if (el.get("rel") or "").lower() == "canonical" and el.get("href", "").startswith("http"):
-            canonical = el.get("href").strip()
-            break
-    return {
-        "title": title,
-        "published": published,
-        "url": canonical or _meta_content(root, ("og:url",)) or url,
-        "source": _meta_content(root, ("og:site_name", "application-name")),
-    }
-
-
-def html_to_text(
-    html: str, *, url: str | None = None, bare_text: bool = True
-) -> tuple[str, dict[str, str | None]]:
-    """Main text of an HTML page and its metadata (title, published, url, source).
-
-    Boilerplate (navigation, ads, footers) is removed with trafilatura; when it finds nothing,
-    the text of ``<p>`` and ``<h1>``-``<h6>`` elements is taken instead. Scripts, styles and
-    ``<noscript>`` never reach the text. The page is parsed once; see :func:`page_metadata`
-    for where the metadata comes from.
-
-    Args:
-        html: The page.
-        url: Where the page was fetched from (a crawl's target URI), used when the page does
-            not name its own address.
-        bare_text: When the page has no paragraph markup at all, keep its visible text (right
-            for text saved as .html; wrong for crawled pages, where that text is navigation).
-
-    Raises:
-        ExtractorMissingError: The extractor or one of its modules is not installed.
-
-    Example:
-        >>> html_to_text("<html><body><p>One line.</p><script>x()</script></body></html>")[0]
-        'One line.'
-    """
-    trafilatura = _trafilatura()
-    from trafilatura.utils import load_html
-
-    meta: dict[str, str | None] = {"title": None, "published": None, "url": url, "source": None}
-    root = load_html(html)
-    if root is None:  # not HTML after all (text saved as .html)
-        return _fallback_html_text(html, bare_text=bare_text), meta
-    meta = page_metadata(root, url)
-    # the metadata is read first: extraction prunes the tree it is given
-    found = trafilatura.bare_extraction(root, options=_extractor_options())
-    if found is not None and found.text and found.text.strip():
-        paragraphs = [p.strip() for p in found.text.split("\n") if p.strip()]
-        return "\n\n".join(paragraphs), meta
-    return _fallback_html_text(html, bare_text=bare_text), meta
-
-
-def _fallback_html_text(html: str, *, bare_text: bool = True) -> str:
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    try:
-        root = lxml_html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return ""
-    etree.strip_elements(
-        root, "script", "style", "noscript", "template", etree.Comment, with_tail=False
-    )
-    paragraphs = []
-    for el in root.iter("p", "h1", "h2", "h3", "h4", "h5", "h6"):
-        text = " ".join(el.text_content().split())
-        if text:
-            paragraphs.append(text)
-    if not paragraphs and bare_text:
-        # no paragraph markup at all (text saved as .html, or a page of bare <div>s): keep
-        # the visible text, one paragraph per line
-        body = root.find("body")
-        lines = (body if body is not None else root).text_content().split("\n")
-        paragraphs = [" ".join(line.split()) for line in lines if line.strip()]
-    return "\n\n".join(paragraphs)
 
 
 HEADLINE_MAX_CHARS = 160
