@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from retold.eval.pairs import parse_pair
-from retold.eval.runner import _segment_side
+from retold.eval.runner import segment_side
 from retold.pair.compare import Comparer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
@@ -61,7 +61,7 @@ def main() -> None:
     for lp, picked in sorted(chosen.items()):
         for r in picked:
             p = parse_pair(r, "x", "x")
-            sa, sb = _segment_side(p, "a"), _segment_side(p, "b")
+            sa, sb = segment_side(p, "a"), segment_side(p, "b")
             t = time.perf_counter()
             c = comparer.compare_segmented(sa, sb)
             dt = time.perf_counter() - t

