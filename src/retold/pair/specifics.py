@@ -194,6 +194,10 @@ _GREEK = dict(
 )
 
 
+_TO_LATIN = {ord(k): ("" if v == "_" else v) for k, v in {**_GREEK, **_CYRILLIC}.items()}
+_NOT_ALNUM = {c: None for c in range(128) if not chr(c).isalnum()}
+
+
 def latin_key(word: str) -> str:
     """A word folded to plain Latin letters: accents stripped, Cyrillic and Greek transliterated.
 
@@ -201,17 +205,11 @@ def latin_key(word: str) -> str:
         >>> latin_key("Навальный"), latin_key("Navalny"), latin_key("Müller")
         ('navalnyy', 'navalny', 'muller')
     """
-    out = []
-    for ch in word.lower():
-        if ch in _CYRILLIC:
-            t = _CYRILLIC[ch]
-            out.append("" if t == "_" else t)
-        elif ch in _GREEK:
-            out.append(_GREEK[ch])
-        else:
-            out.append(ch)
-    folded = unicodedata.normalize("NFKD", "".join(out))
-    return "".join(c for c in folded if c.isascii() and c.isalnum())
+    lower = word.lower()
+    if not lower.isascii():
+        lower = unicodedata.normalize("NFKD", lower.translate(_TO_LATIN))
+    # what is left of accents and other scripts is not ASCII, and goes with the punctuation
+    return lower.encode("ascii", "ignore").decode().translate(_NOT_ALNUM)
 
 
 # words starting with a capital of the Latin, Greek or Cyrillic alphabets (checked again below)
