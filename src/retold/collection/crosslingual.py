@@ -18,13 +18,13 @@ numbers and dates, and its names (transliterated when the script changes). So:
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from retold.collection.candidates import Candidates
 from retold.documents import Document
-from retold.lang import detect_language, same_group
+from retold.lang import UNDETERMINED, detect_language, same_group
 from retold.pair.specifics import latin_key, names, numbers
 
 SIGNAL = "crosslingual"
@@ -67,6 +67,11 @@ def _lead(doc: Document, chars: int) -> str:
 def document_languages(docs: Sequence[Document], chars: int = 1500) -> list[str]:
     """The language group of each document (``bs`` counts as ``hr``; see :func:`same_group`)."""
     return [same_group(detect_language(_lead(d, chars))) for d in docs]
+
+
+def lead_keys(doc: Document, config: CrosslingualCandidateConfig | None = None) -> set[str]:
+    """The :func:`fingerprints` of a document's headline and lead."""
+    return fingerprints(_lead(doc, (config or CrosslingualCandidateConfig()).lead_chars))
 
 
 def _name_stem(word: str) -> str:
@@ -116,40 +121,85 @@ def crosslingual_candidates(
     """
     cfg = config or CrosslingualCandidateConfig()
     langs = list(languages) if languages is not None else document_languages(docs, cfg.detect_chars)
-    per_language: dict[str, int] = defaultdict(int)
-    for code in langs:
-        per_language[code] += 1
-    known = {code: n for code, n in per_language.items() if code != "und"}
+    per_language = dict(Counter(langs))
+    if len([code for code in per_language if code != UNDETERMINED]) < 2:
+        return per_language  # one language: nothing is fingerprinted
+    keys = [lead_keys(d, cfg) if langs[i] != UNDETERMINED else set() for i, d in enumerate(docs)]
+    for i, j, shared in pairs_by_keys(langs, keys, cfg):
+        out.add(i, j, SIGNAL, shared)
+    return per_language
+
+
+def pairs_by_keys(
+    languages: Sequence[str],
+    keys: Sequence[set[str]],
+    config: CrosslingualCandidateConfig | None = None,
+) -> Iterator[tuple[int, int, int]]:
+    """``(document, partner, shared fingerprints)`` for each document in a minority language.
+
+    Args:
+        languages: Each document's language group.
+        keys: Each document's :func:`lead_keys` (empty where its language is undetermined).
+        config: Limits.
+    """
+    cfg = config or CrosslingualCandidateConfig()
+    known = Counter(code for code in languages if code != UNDETERMINED)
     if len(known) < 2:
-        return dict(per_language)
+        return
     major = max(known, key=lambda code: (known[code], code))
-    keys = [
-        fingerprints(_lead(d, cfg.lead_chars)) if langs[i] != "und" else set()
-        for i, d in enumerate(docs)
-    ]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, ks in enumerate(keys):
         for key in ks:
             postings[key].append(i)
-    n = len(docs)
-    limit = max(5, int(cfg.max_df * n))
-    idf = {key: math.log(n / len(ps)) for key, ps in postings.items() if len(ps) <= limit}
     for i, ks in enumerate(keys):
-        if langs[i] in (major, "und"):
+        lang = languages[i]
+        if lang in (major, UNDETERMINED):
             continue
-        score: dict[int, float] = defaultdict(float)
-        shared: dict[int, int] = defaultdict(int)
-        for key in ks:
-            weight = idf.get(key)
-            if weight is None:
-                continue
-            for j in postings[key]:
-                if langs[j] != langs[i] and langs[j] != "und":
-                    score[j] += weight
-                    shared[j] += 1
-        ranked = sorted(
-            (j for j in score if shared[j] >= cfg.min_shared), key=lambda j: (-score[j], j)
-        )
-        for j in ranked[: cfg.k]:
-            out.add(i, j, SIGNAL, shared[j])
-    return dict(per_language)
+
+        def other(j: int, lang: str = lang) -> bool:
+            return languages[j] != lang and languages[j] != UNDETERMINED
+
+        for j, shared in best_partners(ks, postings, len(keys), other, cfg):
+            yield i, j, shared
+
+
+def best_partners(
+    keys: Iterable[str],
+    postings: Mapping[str, Sequence[int]],
+    n: int,
+    eligible: Callable[[int], bool],
+    config: CrosslingualCandidateConfig | None = None,
+) -> list[tuple[int, int]]:
+    """The ``k`` documents sharing the most of ``keys``, weighted by rarity (pure).
+
+    Args:
+        keys: Fingerprints of the document looking for partners.
+        postings: The documents that have each fingerprint (all of them, in any language: the
+            length of a list is the fingerprint's document frequency).
+        n: Documents in the collection.
+        eligible: Which documents may be partners (another language than the document's).
+        config: Limits.
+
+    Returns:
+        ``(document, shared fingerprints)``, best first.
+
+    Example:
+        >>> postings = {"n:240": [0, 1], "d:3-14": [0, 1, 2], "p:moroz": [1]}
+        >>> best_partners(["n:240", "d:3-14", "p:moroz"], postings, 100, lambda j: j != 0)
+        [(1, 3)]
+    """
+    cfg = config or CrosslingualCandidateConfig()
+    limit = max(5, int(cfg.max_df * n))
+    score: dict[int, float] = defaultdict(float)
+    shared: dict[int, int] = defaultdict(int)
+    for key in keys:
+        docs = postings.get(key)
+        if not docs or len(docs) > limit:
+            continue
+        weight = math.log(n / len(docs))
+        for j in docs:
+            if eligible(j):
+                score[j] += weight
+                shared[j] += 1
+    ranked = sorted((j for j in score if shared[j] >= cfg.min_shared), key=lambda j: (-score[j], j))
+    return [(j, shared[j]) for j in ranked[: cfg.k]]

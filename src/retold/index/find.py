@@ -1,9 +1,12 @@
 """``find``: the sources of one article in an index, verified and aligned.
 
-Candidates come from the same three signals as dedup, looked up instead of computed pairwise:
+Candidates come from the same signals as dedup, looked up instead of computed pairwise:
 MinHash band keys (an indexed SQLite column), identical long sentences (an indexed hash
-column) and document-vector neighbours (usearch). Each candidate is verified with the
-comparer against the stored sentence vectors, so only the query is embedded.
+column), document-vector neighbours (usearch) and, for translated copies, stored documents in
+another language sharing rare numbers, dates and names with the query
+(:mod:`retold.collection.crosslingual`; an indexed key column). Each candidate is verified
+with the comparer against the stored sentence vectors, so only the query is embedded; a pair
+in two languages is compared through the cross-lingual path.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retold.collection import crosslingual
 from retold.collection.candidates import close_sentence_pairs
+from retold.collection.crosslingual import CrosslingualCandidateConfig, best_partners, lead_keys
 from retold.collection.fingerprints import band_keys
 from retold.collection.verify import PairComparer
 from retold.documents import Comparison, Document
@@ -74,6 +79,8 @@ def find_sources(
         nearest = False
         if cos >= floor:
             signals.setdefault(pos, set()).add("semantic")
+    for pos in translated_candidates(store, query, own):
+        signals.setdefault(pos, set()).add(crosslingual.SIGNAL)
     order = sorted((p for p in signals if p != own), key=lambda p: (-len(signals[p]), p))[
         :max_candidates
     ]
@@ -96,3 +103,28 @@ def find_sources(
             matches.append(Match(doc, c, tuple(sorted(signals[pos]))))
     matches.sort(key=lambda m: (-m.comparison.coverage_b, -m.comparison.coverage_a, m.document.id))
     return matches[:top]
+
+
+def translated_candidates(
+    store: IndexStore,
+    query: Document,
+    own: int | None = None,
+    config: CrosslingualCandidateConfig | None = None,
+) -> list[int]:
+    """Stored documents in another language than the query's that share its rarest numbers,
+    dates and names: the candidates for a translated copy.
+
+    An index all in the query's language answers with two look-ups on its language column.
+    """
+    cfg = config or CrosslingualCandidateConfig()
+    language = crosslingual.document_languages([query], cfg.detect_chars)[0]
+    if language == "und" or not store.has_language_other_than(language):
+        return []
+    keys = lead_keys(query, cfg)
+    n = store.count()
+    postings, languages = store.crosslingual_postings(keys, max(5, int(cfg.max_df * n)))
+
+    def other(pos: int) -> bool:
+        return pos != own and languages.get(pos, language) not in (language, "und")
+
+    return [pos for pos, _ in best_partners(keys, postings, n, other, cfg)]

@@ -2,7 +2,8 @@
 
 Layout of an index folder::
 
-    index.sqlite      documents, sentence vectors (float16), sentence hashes, MinHash band keys
+    index.sqlite      documents, sentence vectors (float16), sentence hashes, MinHash band keys,
+                      each document's language and cross-lingual fingerprints
     vectors.usearch   HNSW over document vectors, rebuilt from SQLite past its watermark
 
 Crash safety: every batch of documents is one SQLite transaction, so a kill at any moment
@@ -28,11 +29,13 @@ import numpy as np
 import numpy.typing as npt
 
 from retold.collection.candidates import CandidateConfig
+from retold.collection.crosslingual import lead_keys
 from retold.collection.fingerprints import LSHConfig, MinHashConfig, band_keys
 from retold.documents import Document
 from retold.engines import NullProgress, Progress, batched
 from retold.engines.prepare import PreparedBatch
 from retold.errors import IndexStateError, write_error
+from retold.lang import UNDETERMINED
 from retold.models import Embedder, get_embedder
 
 SCHEMA_VERSION = 1
@@ -52,7 +55,13 @@ CREATE INDEX IF NOT EXISTS sentences_hash ON sentences (hash) WHERE usable = 1;
 CREATE TABLE IF NOT EXISTS sentence_vectors (pos INTEGER PRIMARY KEY, vecs BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, pos INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
+CREATE TABLE IF NOT EXISTS languages (pos INTEGER PRIMARY KEY, language TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS languages_language ON languages (language);
+CREATE TABLE IF NOT EXISTS crosslingual_keys (key TEXT NOT NULL, pos INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS crosslingual_keys_key ON crosslingual_keys (key);
 """
+# Documents stored before the language tables existed have no rows in them: they are found
+# by the other signals, never as translated copies.
 
 
 EXACT_SEARCH_LIMIT = 1_000_000  # document vectors searched exactly by find
@@ -246,6 +255,7 @@ class IndexStore:
             "band_keys": int(n_bands),
             "vectors": self.vector_count(),
             "watermark": self.watermark(),
+            "languages": self.language_counts(),
             "config": json.loads(self.config.to_json()),
         }
 
@@ -301,7 +311,8 @@ class IndexStore:
         report = AddReport()
         prog = progress or NullProgress()
         cfg = self.config
-        spec = PrepareSpec(cfg.minhash, cfg.candidates, cfg.model)
+        # each document's language and fingerprints, so that a translation of it is found
+        spec = PrepareSpec(cfg.minhash, cfg.candidates, cfg.model, languages=True)
         # ids accepted in this call: batches are checked ahead of being inserted
         accepted: dict[str, str] = {}
         with prog.task("index add") as task:
@@ -371,6 +382,8 @@ class IndexStore:
             sent_rows: list[tuple[int, int, int, int]] = []
             vec_rows: list[tuple[int, bytes]] = []
             band_rows: list[tuple[int, int]] = []
+            language_rows: list[tuple[int, str]] = []
+            key_rows: list[tuple[str, int]] = []
             skipped: list[Document] = []
             for k, d in enumerate(docs):
                 if d.id in taken:
@@ -400,10 +413,16 @@ class IndexStore:
                 )
                 vec_rows.append((pos, sv.astype(np.float16).tobytes()))
                 band_rows.extend((int(key), pos) for key in keys[k])
+                language = str(prep.languages[k]) if len(prep.languages) else UNDETERMINED
+                language_rows.append((pos, language))
+                if language != UNDETERMINED:
+                    key_rows.extend((key, pos) for key in sorted(lead_keys(d)))
             c.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
             c.executemany("INSERT INTO sentences VALUES (?,?,?,?)", sent_rows)
             c.executemany("INSERT INTO sentence_vectors VALUES (?,?)", vec_rows)
             c.executemany("INSERT INTO bands VALUES (?,?)", band_rows)
+            c.executemany("INSERT INTO languages VALUES (?,?)", language_rows)
+            c.executemany("INSERT INTO crosslingual_keys VALUES (?,?)", key_rows)
             c.execute("COMMIT")
             report.added += len(doc_rows)
             for d in skipped:
@@ -510,6 +529,63 @@ class IndexStore:
             f" ({','.join('?' * len(hs))}) GROUP BY pos"
         )
         return dict(self.conn.execute(q, hs).fetchall())
+
+    def language_counts(self) -> dict[str, int]:
+        """Stored documents per language group (``und`` when too short to tell)."""
+        try:
+            rows = self.conn.execute(
+                "SELECT language, count(*) FROM languages GROUP BY language ORDER BY 2 DESC"
+            ).fetchall()
+        except sqlite3.OperationalError:  # a read-only index made before the table existed
+            return {}
+        return {str(lang): int(n) for lang, n in rows}
+
+    def has_language_other_than(self, language: str) -> bool:
+        """Whether a stored document is in a known language other than ``language``."""
+        q = "SELECT 1 FROM languages WHERE language {} ? AND language != ? LIMIT 1"
+        try:
+            # two range look-ups on the language index, not a scan of the table
+            return any(
+                self.conn.execute(q.format(op), (language, UNDETERMINED)).fetchone()
+                for op in ("<", ">")
+            )
+        except sqlite3.OperationalError:
+            return False
+
+    def crosslingual_postings(
+        self, keys: Iterable[str], limit: int
+    ) -> tuple[dict[str, list[int]], dict[int, str]]:
+        """Stored documents having each key, for keys in at most ``limit`` of them, and the
+        language of each document named."""
+        ks = sorted(set(keys))
+        if not ks:
+            return {}, {}
+        marks = ",".join("?" * len(ks))
+        try:
+            common = {
+                key
+                for key, n in self.conn.execute(
+                    f"SELECT key, count(*) FROM crosslingual_keys WHERE key IN ({marks})"
+                    " GROUP BY key",
+                    ks,
+                )
+                if n > limit
+            }
+            rare = [k for k in ks if k not in common]
+            postings: dict[str, list[int]] = {}
+            if not rare:
+                return {}, {}
+            q = (
+                "SELECT x.key, x.pos, l.language FROM crosslingual_keys x JOIN languages l"
+                f" ON l.pos = x.pos WHERE x.key IN ({','.join('?' * len(rare))})"
+            )
+            languages: dict[int, str] = {}
+            for key, pos, language in self.conn.execute(q, rare):
+                postings.setdefault(key, []).append(int(pos))
+                languages[int(pos)] = str(language)
+        except sqlite3.OperationalError:
+            return {}, {}
+        return postings, languages
 
     def neighbours(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
         """The ``k`` stored documents nearest to ``vector``, with their cosine.
