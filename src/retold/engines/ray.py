@@ -41,6 +41,7 @@ from retold.engines.ray_stages import (
     VerifyPart,
     bucket_block,
     count_block,
+    crosslingual_pairs,
     edges_in_components,
     explode_bands,
     explode_hashes,
@@ -307,6 +308,11 @@ def run_ray_dedup(
             found = [lexical, sentences]
             if with_vectors:
                 found.append(_semantic(ray, store, url, shards, size, cfg))
+            if with_vectors and cfg.crosslingual:
+                # translated copies: documents in other languages sharing numbers, dates, names
+                (xa, xb), _ = crosslingual_pairs(ray, url, shards)
+                if len(xa):
+                    found.append(ray.data.from_arrow(pa.table({"a": xa, "b": xb})))
             merged = (
                 found[0]
                 .union(*found[1:])
@@ -329,7 +335,9 @@ def run_ray_dedup(
                 k, total = k + 1, total + len(a)
             return {"candidates": total, "not_compared": len(too_long)}
 
-        cand_info = run.stage("4-candidates", candidates, config.pairs_per_part)
+        cand_info = run.stage(
+            "4-candidates", candidates, config.pairs_per_part, "crosslingual", cfg.crosslingual
+        )
         cand_parts = len(cand_info["parts"])
 
         def verify_stage() -> dict[str, Any]:

@@ -61,6 +61,60 @@ def prepare_part(url: str, k: int, cfg: DedupConfig) -> dict[str, int]:
     return {"part": k, "sentences": int(bounds[-1])}
 
 
+def languages_part(url: str, k: int) -> dict[str, Any]:
+    """Each document's language group in shard ``k`` (``retold.collection.crosslingual``)."""
+    from retold.collection.crosslingual import document_languages
+
+    docs = documents_of(Store(url).read_table("1-documents", part_name(k)))
+    return {"part": k, "languages": document_languages(docs)}
+
+
+def lead_keys_part(url: str, k: int, languages: list[str]) -> dict[str, Any]:
+    """The lead fingerprints of each document of shard ``k`` whose language is known."""
+    from retold.collection.crosslingual import lead_keys
+
+    docs = documents_of(Store(url).read_table("1-documents", part_name(k)))
+    keys = [
+        sorted(lead_keys(d)) if lang != "und" else []
+        for d, lang in zip(docs, languages, strict=True)
+    ]
+    return {"part": k, "keys": keys}
+
+
+def crosslingual_pairs(ray: Any, url: str, shards: int) -> tuple[Any, Any]:
+    """Translated-copy candidates, as the local engine finds them: languages in parallel
+    tasks; only when the collection has two or more languages, each document's lead
+    fingerprints in parallel tasks, then the scoring of the minority-language documents.
+
+    Returns:
+        Arrays ``a`` < ``b`` of the candidate pairs, and the number of documents per language.
+    """
+    from retold.collection.crosslingual import pairs_by_keys
+
+    def gather(tasks: list[Any]) -> list[dict[str, Any]]:
+        return sorted(ray.get(tasks), key=lambda r: r["part"])
+
+    languages_task = ray.remote(num_cpus=1)(languages_part)
+    per_part = [
+        r["languages"] for r in gather([languages_task.remote(url, k) for k in range(shards)])
+    ]
+    langs = [code for part in per_part for code in part]
+    counts: dict[str, int] = {}
+    for code in langs:
+        counts[code] = counts.get(code, 0) + 1
+    empty = np.zeros(0, np.int64)
+    if len([c for c in counts if c != "und"]) < 2:
+        return (empty, empty), counts
+    keys_task = ray.remote(num_cpus=1)(lead_keys_part)
+    rows = gather([keys_task.remote(url, k, per_part[k]) for k in range(shards)])
+    keys = [set(ks) for r in rows for ks in r["keys"]]
+    pairs = sorted({(min(i, j), max(i, j)) for i, j, _ in pairs_by_keys(langs, keys)})
+    if not pairs:
+        return (empty, empty), counts
+    arr = np.array(pairs, np.int64)
+    return (arr[:, 0], arr[:, 1]), counts
+
+
 class EmbedPart:
     """Stage 3 as an actor that holds the model: sentence vectors and document vectors."""
 
