@@ -118,3 +118,22 @@ def test_html_file_and_warc_record_give_the_same_text(tmp_path: Path) -> None:
 )
 def test_is_prose(block: str, prose: bool) -> None:
     assert is_prose(block) is prose
+
+
+def test_publication_date_from_schema_org_without_htmldate(monkeypatch: pytest.MonkeyPatch) -> None:
+    import htmldate
+
+    def slow_path(*args: object, **kwargs: object) -> None:
+        raise AssertionError("htmldate is the last resort, not needed here")
+
+    monkeypatch.setattr(htmldate, "find_date", slow_path)
+    page = article_page(STORY).replace("article:published_time", "x-other")
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle",'
+    ld += ' "datePublished": "2025-02-03T07:00:00Z", "headline": "Ferry"}</script>'
+    _, meta = html_to_text(page.replace("</head>", ld + "</head>"))
+    assert meta["published"] == "2025-02-03T07:00:00Z"
+
+
+def test_date_from_the_page_text_when_there_is_no_metadata() -> None:
+    page = article_page(STORY, layout="rich").replace("article:published_time", "x-other")
+    assert html_to_text(page)[1]["published"] == "2025-03-14"

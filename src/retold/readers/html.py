@@ -67,6 +67,9 @@ _META_DATE = (
     "dc.date.issued",
 )
 _META_SOURCE = ("og:site_name", "application-name")
+# schema.org markup, which most news sites embed: read without parsing the JSON (a page often
+# holds several objects, and only this one value is wanted)
+_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"<>]{8,40})"')
 
 
 class ExtractorMissingError(MissingDependencyError):
@@ -263,8 +266,9 @@ def page_metadata(tree: HTMLTree, html: str, url: str | None = None) -> dict[str
     """Title, publication date, address and site name of a parsed page.
 
     The title is the page's ``og:title``, else its first ``<h1>``, else its ``<title>``; the
-    date comes from the page's publication metadata, else htmldate's reading of the page
-    (bylines, ``<time>`` elements, the URL); the address is the canonical link, else ``url``.
+    date comes from the page's publication metadata (``<meta>`` tags, else schema.org's
+    ``datePublished``), else htmldate's reading of the page (bylines, ``<time>`` elements, the
+    URL); the address is the canonical link, else ``url``.
     """
     metas: list[tuple[str, str]] = []
     links: list[Any] = []
@@ -280,7 +284,11 @@ def page_metadata(tree: HTMLTree, html: str, url: str | None = None) -> dict[str
         or (" ".join((tree.title or "").split()) or None)
     )
     published = _meta_content(metas, _META_DATE)
+    if published is None and (ld := _JSON_LD_DATE.search(html)) is not None:
+        published = ld.group(1).strip()
     if published is None:
+        # htmldate reads bylines, <time> elements and the URL: a millisecond or more a page,
+        # so it is the last resort
         from htmldate import find_date
 
         try:
