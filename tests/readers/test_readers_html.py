@@ -11,6 +11,7 @@ from retold.documents import Document
 from retold.readers import read_corpus, read_document
 from retold.readers.html import html_to_text, is_prose
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 STORY = Document(
     "ferry",
     "The ferry between Vesterby and Holmsund sailed again on Tuesday after two days of storm.\n\n"
@@ -137,3 +138,31 @@ def test_publication_date_from_schema_org_without_htmldate(monkeypatch: pytest.M
 def test_date_from_the_page_text_when_there_is_no_metadata() -> None:
     page = article_page(STORY, layout="rich").replace("article:published_time", "x-other")
     assert html_to_text(page)[1]["published"] == "2025-03-14"
+
+
+def test_blog_theme_post_keeps_its_story_only() -> None:
+    doc = read_document(FIXTURES / "wordpress.html")
+    paragraphs = doc.text.split("\n\n")
+    assert paragraphs[0] == doc.title == "Council approves new cycle lanes for Brenholt centre"
+    assert paragraphs[1].startswith("Brenholt council has approved plans")
+    assert "Traders worried" in paragraphs  # a subheading inside the story
+    assert paragraphs[-1] == "Work is due to start in August and finish before the end of the year."
+    assert len(paragraphs) == 7
+    for junk in (
+        "Skip to",
+        "Posted on",
+        "Jonas Nyberg",
+        "Share this",
+        "Related",
+        "Previous:",
+        "Anna says",
+        "Finally!",
+        "Leave a Reply",
+        "Recent Posts",
+        "independent local",
+        "WordPress",
+        "planned route",
+    ):
+        assert junk not in doc.text, junk
+    assert doc.published == "2025-04-02T09:12:00+01:00"
+    assert doc.url == "https://brenholtpost.example/2025/04/02/cycle-lanes/"
