@@ -166,3 +166,21 @@ def test_blog_theme_post_keeps_its_story_only() -> None:
         assert junk not in doc.text, junk
     assert doc.published == "2025-04-02T09:12:00+01:00"
     assert doc.url == "https://brenholtpost.example/2025/04/02/cycle-lanes/"
+
+
+def test_pages_in_scripts_without_spaces() -> None:
+    """Chinese and Japanese paragraphs have no spaces: their length is counted in characters."""
+    zh = [
+        "周二，连接韦斯特比和霍尔姆松德的渡轮在两天的风暴后恢复航行，约三百名乘客乘坐了第一班船。",
+        "运营商表示，如果码头的维修工作按计划进行，第二艘船将于五月加入这条航线。",
+    ]
+    ja = ["火曜日、二日間の嵐の後、ベステルビーとホルムスンドを結ぶフェリーが運航を再開した。"]
+    for paragraphs in (zh, ja):
+        page = (
+            "<html><body><div class='menu'>News | Sport</div><div class='story'>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "</div><div class='foot'>Copyright 2025</div></body></html>"
+        )
+        # a one-word label between the paragraphs ("advertisement") goes, as in English
+        page = page.replace("</p><p>", "</p><p>广告</p><p>", 1)
+        assert html_to_text(page, bare_text=False)[0] == "\n\n".join(paragraphs)

@@ -49,7 +49,12 @@ SKIP_SELECTORS = (
 # a block that reads like prose: enough words and a sentence's end, or simply long
 PROSE_MIN_WORDS = 10
 LONG_BLOCK_WORDS = 30
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？।؟][\"'”’»)\]」』）]*$")
+# scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese):
+# two of their characters count as a word
+_UNSPACED = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
 _HEADING = re.compile(r"^<h[1-6]\b[^>]*>", re.I)
 _BREAKS = re.compile(r"<br\s*/?>|</(?:p|h[1-6]|li|ul|ol|pre|blockquote)>|\t+", re.I)
 _TAG = re.compile(r"<[^<>]*>")
@@ -199,6 +204,19 @@ def _blocks(marked: str) -> list[tuple[bool, str]]:
     return out
 
 
+def word_count(text: str) -> int:
+    """Words of a block; in scripts without spaces, two characters count as one.
+
+    Example:
+        >>> word_count("The ferry sailed again."), word_count("渡轮周二在两天风暴后恢复航行。")
+        (4, 8)
+    """
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return len(_UNSPACED.sub("", text).split()) + unspaced // 2
+
+
 def is_prose(text: str) -> bool:
     """Whether a block reads like a paragraph of an article rather than a label or a link.
 
@@ -208,7 +226,7 @@ def is_prose(text: str) -> bool:
         >>> is_prose("Share this story: Facebook X Email"), is_prose("© 2025 Harbour Gazette")
         (False, False)
     """
-    words = len(text.split())
+    words = word_count(text)
     return words >= LONG_BLOCK_WORDS or (
         words >= PROSE_MIN_WORDS and _SENTENCE_END.search(text) is not None
     )
@@ -240,7 +258,7 @@ def article_blocks(blocks: list[tuple[bool, str]]) -> list[str]:
     kept = [text for heading, text in blocks[:first] if heading]
     for k in range(first, last + 1):
         heading, text = blocks[k]
-        if heading or " " in text:
+        if heading or word_count(text) > 1:
             kept.append(text)
     return kept
 
@@ -318,4 +336,5 @@ __all__ = [
     "main_text",
     "page_metadata",
     "visible_text",
+    "word_count",
 ]
