@@ -55,7 +55,8 @@ _SENTENCE_END = re.compile(r"[.!?…。！？।؟][\"'”’»)\]」』）]*$")
 _UNSPACED = re.compile(
     r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
-_HEADING = re.compile(r"^<h[1-6]\b[^>]*>", re.I)
+_HEADING = re.compile(r"<h[1-6]\b[^>]*>", re.I)
+_HEADING_MARK = "\x02"  # a control character: normalisation would remove any left in the text
 _BREAKS = re.compile(r"<br\s*/?>|</(?:p|h[1-6]|li|ul|ol|pre|blockquote)>|\t+", re.I)
 _TAG = re.compile(r"<[^<>]*>")
 _LOOKS_LIKE_HTML = re.compile(r"<[A-Za-z!/?]")
@@ -190,17 +191,16 @@ def visible_text(tree: HTMLTree) -> str:
 
 def _blocks(marked: str) -> list[tuple[bool, str]]:
     """``(is_heading, text)`` for each block of the extractor's minimal HTML."""
+    # whole-string passes: a heading opens a line of its own, marked; then no markup is left
+    marked = _TAG.sub("", _BREAKS.sub("\n", _HEADING.sub("\n" + _HEADING_MARK, marked)))
+    if "&" in marked:
+        marked = html_lib.unescape(marked)
     out = []
-    for raw in _BREAKS.sub("\n", marked).split("\n"):
-        raw = raw.strip()
-        heading = False
-        if "<" in raw:
-            heading = _HEADING.match(raw) is not None
-            raw = _TAG.sub("", raw).strip()
-        if "&" in raw:
-            raw = " ".join(html_lib.unescape(raw).split())
-        if raw:
-            out.append((heading, raw))
+    for line in marked.split("\n"):
+        heading = line.startswith(_HEADING_MARK)
+        text = " ".join(line.replace(_HEADING_MARK, " ").split()) if heading else line.strip()
+        if text:
+            out.append((heading, text))
     return out
 
 
@@ -211,9 +211,9 @@ def word_count(text: str) -> int:
         >>> word_count("The ferry sailed again."), word_count("渡轮周二在两天风暴后恢复航行。")
         (4, 8)
     """
-    unspaced = len(_UNSPACED.findall(text))
-    if not unspaced:
+    if _UNSPACED.search(text) is None:
         return len(text.split())
+    unspaced = len(_UNSPACED.findall(text))
     return len(_UNSPACED.sub("", text).split()) + unspaced // 2
 
 
