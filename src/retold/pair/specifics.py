@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Month names as written in the languages of the dev data and their neighbours, each mapped to
 # its number; forms cover the nominative and the genitive used in dates ("14 марта").
@@ -96,6 +97,7 @@ def _values(mantissa: str) -> set[float]:
     return out or {float("".join(groups))}
 
 
+@lru_cache(maxsize=1 << 16)  # a collection writes the same numbers and names again and again
 def readings(number: str, scale: str | None = None) -> frozenset[str]:
     """Keys under which a written number can agree with one in another language.
 
@@ -198,6 +200,7 @@ _TO_LATIN = {ord(k): ("" if v == "_" else v) for k, v in {**_GREEK, **_CYRILLIC}
 _NOT_ALNUM = {c: None for c in range(128) if not chr(c).isalnum()}
 
 
+@lru_cache(maxsize=1 << 16)
 def latin_key(word: str) -> str:
     """A word folded to plain Latin letters: accents stripped, Cyrillic and Greek transliterated.
 
