@@ -228,7 +228,7 @@ def test_html_visible_text_when_no_main_content_is_found(
     from retold.readers import html as html_reader
 
     if not main_content:
-        monkeypatch.setattr(html_reader, "main_text", lambda tree: "")
+        monkeypatch.setattr(html_reader, "main_text", lambda tree, **kwargs: "")
     html = """<html><body><h2>Quay repairs</h2><script>alert(1)</script>
     <p>Repairs start in <b>May</b>.<script>alert(3)</script></p><style>p{}</style>
     <noscript><p>no script</p></noscript><!-- <p>hidden comment</p> --></body></html>"""

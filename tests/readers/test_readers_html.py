@@ -184,3 +184,35 @@ def test_pages_in_scripts_without_spaces() -> None:
         # a one-word label between the paragraphs ("advertisement") goes, as in English
         page = page.replace("</p><p>", "</p><p>广告</p><p>", 1)
         assert html_to_text(page, bare_text=False)[0] == "\n\n".join(paragraphs)
+
+
+HEADLINES = (
+    "Council approves new cycle lanes for the town centre",
+    "Ferry sails again after two days of storm",
+    "Library to open on Sundays from May",
+)
+FRONT = (
+    "<html><body><div class='grid'>"
+    + "".join(
+        f"<div class='card'><a href='/s/{k}'><h3>{h}</h3></a><span>2 hours ago</span></div>"
+        for k, h in enumerate(HEADLINES)
+    )
+    + "</div></body></html>"
+)
+
+
+def test_a_crawled_list_of_headlines_has_no_article_text(tmp_path: Path) -> None:
+    """Section fronts are most of a news crawl: they must not become documents."""
+    from retold.readers import SkipLog
+
+    with (tmp_path / "c.warc.gz").open("wb") as f:
+        write_warc([response("https://gazette.example/news/", FRONT.encode())], f)
+    skips = SkipLog()
+    assert list(read_corpus(tmp_path / "c.warc.gz", on_skip=skips)) == []
+    assert dict(skips.counts) == {"no article text": 1}
+
+
+def test_a_saved_page_without_prose_keeps_its_text(tmp_path: Path) -> None:
+    (tmp_path / "front.html").write_text(FRONT, encoding="utf-8")
+    text = read_document(tmp_path / "front.html").text
+    assert all(h in text for h in HEADLINES)

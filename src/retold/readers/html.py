@@ -114,8 +114,10 @@ def html_to_text(
         html: The page.
         url: Where the page was fetched from (a crawl's target URI), used when the page does
             not name its own address.
-        bare_text: When the page has no main content at all, keep its visible text (right
-            for text saved as .html; wrong for crawled pages, where that text is navigation).
+        bare_text: Keep what there is when no block reads like prose (a short notice), and
+            the visible text when there is no main content at all: right for a page saved as
+            .html; wrong for crawled pages, where such text is a section front, a list of
+            headlines or navigation, and the page is left without text.
 
     Raises:
         ExtractorMissingError: The extractor is not installed.
@@ -131,14 +133,17 @@ def html_to_text(
         return "\n\n".join(line for line in lines if line), meta
     tree = parse(html)
     meta = page_metadata(tree, html, url)
-    text = main_text(tree)
+    text = main_text(tree, notices=bare_text)
     if not text and bare_text:
         text = visible_text(tree)
     return text, meta
 
 
-def main_text(tree: HTMLTree) -> str:
-    """The article of a parsed page as paragraphs separated by blank lines ("" for none)."""
+def main_text(tree: HTMLTree, *, notices: bool = True) -> str:
+    """The article of a parsed page as paragraphs separated by blank lines ("" for none).
+
+    ``notices``: keep a page where no block reads like prose (see :func:`article_blocks`).
+    """
     _, extract, _ = _parser()
     _keep_text_lists(tree)
     marked = extract(
@@ -152,7 +157,7 @@ def main_text(tree: HTMLTree) -> str:
         post_meta=False,
         skip_elements=SKIP_SELECTORS,
     )
-    return "\n\n".join(article_blocks(_blocks(marked)))
+    return "\n\n".join(article_blocks(_blocks(marked), notices=notices))
 
 
 def _keep_text_lists(tree: HTMLTree) -> None:
@@ -232,11 +237,11 @@ def is_prose(text: str) -> bool:
     )
 
 
-def article_blocks(blocks: list[tuple[bool, str]]) -> list[str]:
+def article_blocks(blocks: list[tuple[bool, str]], *, notices: bool = True) -> list[str]:
     """The blocks from the first to the last prose block, with the headings before them.
 
     One-word blocks inside the article ("Advertisement") go. When no block reads like
-    prose (a short notice), every block is kept.
+    prose, every block is kept (a short notice) with ``notices``, else none.
 
     Example:
         >>> blocks = [(False, "News | Sport"), (True, "Dam bursts"),
@@ -253,7 +258,7 @@ def article_blocks(blocks: list[tuple[bool, str]]) -> list[str]:
     """
     prose = [k for k, (_, text) in enumerate(blocks) if is_prose(text)]
     if not prose:
-        return [text for _, text in blocks]
+        return [text for _, text in blocks] if notices else []
     first, last = prose[0], prose[-1]
     kept = [text for heading, text in blocks[:first] if heading]
     for k in range(first, last + 1):
