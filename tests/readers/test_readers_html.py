@@ -216,3 +216,13 @@ def test_a_saved_page_without_prose_keeps_its_text(tmp_path: Path) -> None:
     (tmp_path / "front.html").write_text(FRONT, encoding="utf-8")
     text = read_document(tmp_path / "front.html").text
     assert all(h in text for h in HEADLINES)
+
+
+@pytest.mark.parametrize("container", ["story subscriber-only", "subscriber-content"])
+def test_a_paywalled_story_container_is_not_boilerplate(container: str) -> None:
+    body = "".join(f"<p>{p}</p>" for p in STORY.text.split("\n\n"))
+    page = (
+        "<html><body><div class='newsletter-signup'>Get our newsletter</div>"
+        f"<div class='{container}'>{body}</div></body></html>"
+    )
+    assert html_to_text(page, bare_text=False)[0] == STORY.text

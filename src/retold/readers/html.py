@@ -5,8 +5,8 @@ extraction drops navigation, headers, footers, sidebars, comment sections and by
 it keeps is cut into blocks (paragraphs, headings, table cells, lines split by ``<br>``), and
 the article is the run of blocks from the first to the last one that reads like prose: link
 bars above the story and share buttons, author boxes and copyright lines below it go. Elements
-whose class or id names an advertisement, a share bar, a newsletter or cookie box, or a
-"read more" teaser are skipped wherever they are.
+whose class or id names an advertisement, a share bar, a newsletter or cookie box, a "read
+more" teaser, related links or a pull quote are skipped wherever they are.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from resiliparse.parse.html import ElementNode, HTMLTree
 
 # boilerplate that main-content rules keep because it sits inside the story's container;
-# `~=` and `^=` match whole class tokens and prefixes, so "header" or "lead" never match "ad"
+# `~=` and `^=` match whole class tokens and prefixes, so "header" or "lead" never match "ad";
+# nothing about subscriptions, which also name the containers of paywalled stories
 SKIP_SELECTORS = (
     "[class~=ad]",
     "[id~=ad]",
@@ -35,7 +36,6 @@ SKIP_SELECTORS = (
     "[class*=share]",
     "[class*=social]",
     "[class*=newsletter]",
-    "[class*=subscribe]",
     "[class*=cookie]",
     "[id*=cookie]",
     "[class*=consent]",
