@@ -92,3 +92,19 @@ def test_retold_find_reports_the_translated_source(
     assert rows, out
     text = json.dumps(rows, ensure_ascii=False)
     assert "flood_en.txt" in text and '"ru"' in text
+
+
+def test_an_index_made_without_languages_stores_none(tmp_path: Path) -> None:
+    from retold.index.store import IndexConfig
+
+    cfg = IndexConfig(crosslingual=False)
+    with IndexStore.open(tmp_path / "ix", create=True, config=cfg) as ix:
+        ix.add([*_english(), _fixture("flood_en")])
+        assert ix.language_counts() == {}
+        assert translated_candidates(ix, _fixture("flood_ru")) == []
+    with IndexStore.open(tmp_path / "ix") as ix:
+        assert ix.config.crosslingual is False
+    # an index made before the setting existed keeps languages
+    old = json.loads(IndexConfig().to_json())
+    del old["crosslingual"]
+    assert IndexConfig.from_json(json.dumps(old)).crosslingual is True

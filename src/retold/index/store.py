@@ -76,12 +76,15 @@ class IndexConfig:
         lsh: Banding parameters.
         candidates: Limits of the candidate signals used by ``find``.
         model: Embedding model name.
+        crosslingual: Store each document's language and lead fingerprints, so that ``find``
+            finds translations of it (an index made before this setting existed has it on).
     """
 
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     lsh: LSHConfig = field(default_factory=LSHConfig)
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     model: str = "fast"
+    crosslingual: bool = True
 
     def to_json(self) -> str:
         return json.dumps(
@@ -95,6 +98,7 @@ class IndexConfig:
                 },
                 "candidates": asdict(self.candidates),
                 "model": self.model,
+                "crosslingual": self.crosslingual,
             },
             sort_keys=True,
         )
@@ -107,6 +111,7 @@ class IndexConfig:
             LSHConfig(**d["lsh"]),
             CandidateConfig(**d["candidates"]),
             d["model"],
+            bool(d.get("crosslingual", True)),
         )
 
 
@@ -312,7 +317,7 @@ class IndexStore:
         prog = progress or NullProgress()
         cfg = self.config
         # each document's language and fingerprints, so that a translation of it is found
-        spec = PrepareSpec(cfg.minhash, cfg.candidates, cfg.model, languages=True)
+        spec = PrepareSpec(cfg.minhash, cfg.candidates, cfg.model, languages=cfg.crosslingual)
         # ids accepted in this call: batches are checked ahead of being inserted
         accepted: dict[str, str] = {}
         with prog.task("index add") as task:
@@ -413,9 +418,10 @@ class IndexStore:
                 )
                 vec_rows.append((pos, sv.astype(np.float16).tobytes()))
                 band_rows.extend((int(key), pos) for key in keys[k])
-                language = str(prep.languages[k]) if len(prep.languages) else UNDETERMINED
-                language_rows.append((pos, language))
-                if language != UNDETERMINED:
+                language = str(prep.languages[k]) if len(prep.languages) else None
+                if language is not None:  # the index keeps languages (IndexConfig.crosslingual)
+                    language_rows.append((pos, language))
+                if language not in (None, UNDETERMINED):
                     key_rows.extend((key, pos) for key in sorted(lead_keys(d)))
             c.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
             c.executemany("INSERT INTO sentences VALUES (?,?,?,?)", sent_rows)
