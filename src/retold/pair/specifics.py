@@ -66,9 +66,12 @@ _SCALE_ALT = "|".join(sorted(map(re.escape, _SCALES), key=len, reverse=True))
 # digits and the letters of scripts that separate words: a number glued to one is part of a
 # word ("G20", "MH17"); glued to a Chinese or Japanese character it is a number ("１２日")
 _SPACED = r"0-9\uff10-\uff19A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+# Each branch starts with a digit and only then looks behind it ("\d(?<![...]\d)" is
+# "(?<![...])\d"): a pattern that starts with a character class is searched for by a fast scan,
+# one that starts with a look-behind is tried at every position (4x slower on news text).
 _NUMBER = re.compile(
-    rf"(?<![{_SPACED}.,])\d{{1,3}}(?:[\u00a0\u202f\u2009 ]\d{{3}})+(?![\d])"
-    rf"|(?<![{_SPACED}.,])\d+(?:[.,]\d+)*"
+    rf"\d(?<![{_SPACED}.,]\d)\d{{0,2}}(?:[\u00a0\u202f\u2009 ]\d{{3}})+(?![\d])"
+    rf"|\d(?<![{_SPACED}.,]\d)\d*(?:[.,]\d+)*"
 )
 _CJK_SCALES = "百万|万|萬|亿|億|千"
 _SCALE_AFTER = re.compile(
@@ -216,7 +219,10 @@ def latin_key(word: str) -> str:
 
 
 # words starting with a capital of the Latin, Greek or Cyrillic alphabets (checked again below)
-_CAPITALISED = re.compile(r"(?<![\w])([A-ZÀ-ÖØ-ÞĀ-žΆ-ΫЀ-Я][^\W_]*(?:[-'’][^\W\d_]+)*)")
+# (the capital first and the look-behind after it, as in _NUMBER)
+_CAPITALISED = re.compile(
+    r"([A-ZÀ-ÖØ-ÞĀ-žΆ-ΫЀ-Я](?<!\w[A-ZÀ-ÖØ-ÞĀ-žΆ-ΫЀ-Я])[^\W_]*(?:[-'’][^\W\d_]+)*)"
+)
 
 
 def names(text: str) -> dict[str, str]:
