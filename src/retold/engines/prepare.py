@@ -53,6 +53,8 @@ class PreparedBatch:
             else empty.
         digest: ``batch_digest`` of the documents it was computed from (set by
             ``prepare_all``; the key under which a work directory keeps it).
+        keys: Cross-lingual fingerprints of each document's lead, when asked for (the index
+            stores them; ``retold.collection.crosslingual.lead_keys``); else empty.
     """
 
     segs: list[Segmented]
@@ -63,6 +65,7 @@ class PreparedBatch:
     vectors: npt.NDArray[np.float16] | None = None
     languages: npt.NDArray[np.str_] = field(default_factory=lambda: np.zeros(0, dtype="<U8"))
     digest: str = ""
+    keys: list[list[str]] = field(default_factory=list)
 
 
 def sentence_hash(text: str) -> int:
@@ -81,20 +84,28 @@ def prepare_batch(
     *,
     segmented: bool = True,
     languages: bool = False,
+    keys: bool = False,
 ) -> PreparedBatch:
     """Segment, fingerprint and hash the sentences of a batch of documents.
 
     With ``segmented=False`` (lexical-only runs) sentences are hashed after a quick split at
     sentence punctuation and no ``Segmented`` is built: only candidate pairs are segmented
     later, when they are verified. With ``languages`` each document's language is identified
-    too (for the cross-lingual candidate signal).
+    too (for the cross-lingual candidate signal), and with ``keys`` (which implies it) the
+    fingerprints of the lead of each document whose language is known.
     """
     hashes, usable = [], []
     codes = np.zeros(0, dtype="<U8")
-    if languages:
-        from retold.collection.crosslingual import document_languages
+    lead_keys: list[list[str]] = []
+    if languages or keys:
+        from retold.collection import crosslingual
 
-        codes = np.array(document_languages(docs), dtype="<U8")
+        codes = np.array(crosslingual.document_languages(docs), dtype="<U8")
+        if keys:
+            lead_keys = [
+                sorted(crosslingual.lead_keys(d)) if code != "und" else []
+                for d, code in zip(docs, codes.tolist(), strict=True)
+            ]
     if segmented:
         sigs = signatures((d.text for d in docs), minhash)
         segs = [segment(d) for d in docs]
@@ -127,6 +138,7 @@ def prepare_batch(
         np.array(hashes, dtype=np.int64),
         np.array(usable, dtype=bool),
         languages=codes,
+        keys=lead_keys,
     )
 
 
@@ -144,14 +156,16 @@ class PrepareSpec:
         minhash: Signature parameters.
         candidates: Sentence-signal limits (``min_words``).
         model: Embedding model name, or None for lexical-only runs (no vectors, no segmenting).
-        languages: Identify each document's language (dedup looks for translated copies;
-            the index does not yet).
+        languages: Identify each document's language (dedup looks for translated copies).
+        keys: Also fingerprint each document's lead for translated copies (the index); not
+            kept by ``BatchCache``.
     """
 
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     model: str | None = "fast"
     languages: bool = False
+    keys: bool = False
 
     def key(self, batch_size: int) -> str:
         """Digest of everything that changes a batch's arrays."""
@@ -163,6 +177,8 @@ class PrepareSpec:
             "languages": self.languages,
             "batch_size": batch_size,
         }
+        if self.keys:  # named only when set, so that work directories made before stay valid
+            parts["keys"] = True
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -188,6 +204,7 @@ def prepare_arrays(
         spec.candidates,
         segmented=embedder is not None,
         languages=spec.languages,
+        keys=spec.keys,
     )
     prep.digest = digest
     seconds = {"segment, fingerprint": time.perf_counter() - t0}

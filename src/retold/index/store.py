@@ -29,7 +29,6 @@ import numpy as np
 import numpy.typing as npt
 
 from retold.collection.candidates import CandidateConfig
-from retold.collection.crosslingual import lead_keys
 from retold.collection.fingerprints import LSHConfig, MinHashConfig, band_keys
 from retold.documents import Document
 from retold.engines import NullProgress, Progress, batched
@@ -317,7 +316,13 @@ class IndexStore:
         prog = progress or NullProgress()
         cfg = self.config
         # each document's language and fingerprints, so that a translation of it is found
-        spec = PrepareSpec(cfg.minhash, cfg.candidates, cfg.model, languages=cfg.crosslingual)
+        spec = PrepareSpec(
+            cfg.minhash,
+            cfg.candidates,
+            cfg.model,
+            languages=cfg.crosslingual,
+            keys=cfg.crosslingual,
+        )
         # ids accepted in this call: batches are checked ahead of being inserted
         accepted: dict[str, str] = {}
         with prog.task("index add") as task:
@@ -421,8 +426,8 @@ class IndexStore:
                 language = str(prep.languages[k]) if len(prep.languages) else None
                 if language is not None:  # the index keeps languages (IndexConfig.crosslingual)
                     language_rows.append((pos, language))
-                if language not in (None, UNDETERMINED):
-                    key_rows.extend((key, pos) for key in sorted(lead_keys(d)))
+                if prep.keys:  # computed in the workers
+                    key_rows.extend((key, pos) for key in prep.keys[k])
             c.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
             c.executemany("INSERT INTO sentences VALUES (?,?,?,?)", sent_rows)
             c.executemany("INSERT INTO sentence_vectors VALUES (?,?)", vec_rows)
