@@ -1,12 +1,16 @@
-"""The Ray engine gives the local engine's results, resumes, and survives a killed worker."""
+"""The Ray engine gives the local engine's results, resumes, and survives a killed worker or
+driver."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
+import shutil
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -205,6 +209,90 @@ def test_killed_worker_loses_and_doubles_nothing(
     n_cand = len(list((work / "4-candidates").glob("part-*.parquet")))
     assert len(list((work / "5-verify").glob("part-*.parquet"))) == n_cand
     assert not list(work.rglob("*.tmp"))
+
+
+def _instance_processes(root: str) -> dict[int, str]:
+    """Live processes of the Ray instance started with ``RAY_TMPDIR=root``: that entry in their
+    environment, ``root`` in their command line, or a file open under it."""
+    entry, found = f"RAY_TMPDIR={root}".encode(), {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue
+            cmd = (proc / "cmdline").read_bytes()
+            mine = entry in (proc / "environ").read_bytes().split(b"\0") or root.encode() in cmd
+            for fd in (proc / "fd").iterdir() if not mine else ():
+                try:
+                    mine = mine or os.readlink(fd).startswith(root + "/")
+                except OSError:
+                    continue
+        except (OSError, IndexError):
+            continue
+        if mine:
+            found[int(proc.name)] = cmd.split(b"\0")[0].decode(errors="replace")
+    return found
+
+
+def _gone_within(root: str, seconds: float) -> dict[int, str]:
+    deadline = time.monotonic() + seconds
+    left = _instance_processes(root)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = _instance_processes(root)
+    return left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_kill_9_of_the_driver_leaves_no_ray_process_and_the_rerun_resumes(tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    corpus = _write(make_corpus(600, seed=5), tmp_path / "corpus.jsonl")
+    work = tmp_path / "work"
+    base = [sys.executable, "-m", "retold", "dedup", str(corpus), "--lexical-only", "-q"]
+    ray_args = ["--engine", "ray", "--work-dir", str(work), "--num-cpus", "2"]
+    # a short folder of its own: Ray's socket paths must stay under 108 characters
+    root = tempfile.mkdtemp(prefix="rt-", dir="/tmp")
+    env = {**os.environ, "RAY_TMPDIR": root}
+    driver = subprocess.Popen(
+        [*base, "-o", str(tmp_path / "killed.jsonl"), *ray_args],
+        env=env,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (work / "1-documents" / "_SUCCESS").exists() and driver.poll() is None:
+            assert time.monotonic() < deadline, "the driver wrote no stage files in 120 s"
+            time.sleep(0.05)
+        assert driver.poll() is None, "the run ended before it could be killed"
+        started = _instance_processes(root)
+        driver.send_signal(signal.SIGKILL)
+        driver.wait()
+        left = _gone_within(root, 10)
+    finally:
+        driver.kill()
+        for pid in _instance_processes(root):
+            os.kill(pid, signal.SIGKILL)
+    assert len(started) >= 4  # driver, GCS, raylet, agents, workers
+    assert left == {}, f"processes of the killed run still alive after 10 s: {left}"
+    assert not (tmp_path / "killed.jsonl").exists()
+
+    kept = {p: p.stat().st_mtime_ns for p in (work / "1-documents").glob("part-*.parquet")}
+    again = subprocess.run(
+        [*base, "-o", str(tmp_path / "resumed.jsonl"), *ray_args],
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert {p: p.stat().st_mtime_ns for p in kept} == kept  # stage 1 was not redone
+    assert _gone_within(root, 10) == {}  # a run that ends normally leaves nothing either
+    shutil.rmtree(root, ignore_errors=True)
+    subprocess.run([*base, "-o", str(tmp_path / "local.jsonl")], check=True, timeout=300)
+    resumed = (tmp_path / "resumed.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(resumed) > 10
+    assert resumed == (tmp_path / "local.jsonl").read_text(encoding="utf-8").splitlines()
 
 
 def test_missing_extra_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -34,6 +35,7 @@ import pyarrow as pa
 
 from retold.collection import candidates as candidate_signals
 from retold.documents import Document
+from retold.engines import ray_watchdog
 from retold.engines.local import DedupConfig, DedupResult, too_long
 from retold.engines.ray_stages import (
     ClusterComponents,
@@ -430,8 +432,9 @@ def run_ray_dedup(
         }
         return DedupResult([], [], records, stats)
     finally:
-        if started:
+        if started is not None:
             ray.shutdown()
+            _end_local(started)
 
 
 def _too_long(store: Store, shards: int, on_skip: Callable[[str, str], None] | None) -> set[int]:
@@ -483,10 +486,10 @@ def _semantic(ray: Any, store: Store, url: str, shards: int, size: int, cfg: Ded
     return ray.data.from_items(items, override_num_blocks=len(items)).flat_map(check)
 
 
-def _init(ray: Any, config: RayConfig) -> bool:
-    """Join or start a cluster; True when this call started it (and must shut it down)."""
+def _init(ray: Any, config: RayConfig) -> _Started | None:
+    """Join or start a cluster; what this call started (and must end), or None."""
     if ray.is_initialized():
-        return False
+        return None
     common: dict[str, Any] = {
         "include_dashboard": False,
         "log_to_driver": False,
@@ -494,13 +497,47 @@ def _init(ray: Any, config: RayConfig) -> bool:
     }
     if config.address:
         ray.init(address=config.address, **common)
-    else:
+        return _Started(None, None)
+    # a local instance's agents outlive a killed driver by a minute (see ray_watchdog); every
+    # process of the instance inherits the watchdog's token from this environment
+    watchdog = ray_watchdog.start()
+    before = os.environ.get(ray_watchdog.OWNER_ENV)
+    if watchdog is not None:
+        os.environ[ray_watchdog.OWNER_ENV] = watchdog.token
+    started = _Started(watchdog, before)
+    try:
         ray.init(
             num_cpus=config.num_cpus,
             object_store_memory=config.object_store_memory,
             **common,
         )
-    return True
+    except BaseException:
+        _end_local(started)
+        raise
+    if watchdog is not None:
+        node = getattr(ray._private.worker, "_global_node", None)
+        if node is not None:
+            watchdog.watch(node.get_session_dir_path())
+    return started
+
+
+@dataclass
+class _Started:
+    """A cluster this run joined or started: the watchdog of a local one, and the environment
+    entry to restore."""
+
+    watchdog: ray_watchdog.Watchdog | None
+    owner_before: str | None
+
+
+def _end_local(started: _Started) -> None:
+    if started.watchdog is None:
+        return
+    if started.owner_before is None:
+        os.environ.pop(ray_watchdog.OWNER_ENV, None)
+    else:
+        os.environ[ray_watchdog.OWNER_ENV] = started.owner_before
+    started.watchdog.close()
 
 
 __all__ = ["STAGES", "RayConfig", "Store", "require_ray", "run_ray_dedup", "write_clusters_to"]
