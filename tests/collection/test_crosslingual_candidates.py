@@ -83,3 +83,16 @@ def test_the_signal_survives_saved_candidates() -> None:
     cands.add(3, 1, "crosslingual", 4)
     back = Candidates.from_arrays(cands.to_arrays())
     assert [(c.a, c.b, c.signals, c.shared) for c in back] == [(1, 3, {"crosslingual"}, 4)]
+
+
+def test_pairs_by_keys_only_minority_documents_look_for_partners_in_other_languages() -> None:
+    from retold.collection.crosslingual import pairs_by_keys
+
+    shared = {"n:240", "d:3-14", "p:moroz"}
+    languages = ["en", "en", "ru", "ru", "und", "en"]
+    keys = [shared, {"n:240"}, shared, {"p:other", "n:999"}, shared, {"n:999", "p:other"}]
+    pairs = sorted(pairs_by_keys(languages, keys))
+    # the Russian documents find the English ones they share two or more keys with; an
+    # undetermined document is never a partner, and a Russian one never pairs with Russian
+    assert pairs == [(2, 0, 3), (3, 5, 2)]
+    assert list(pairs_by_keys(["en", "en", "und"], keys[:3])) == []
