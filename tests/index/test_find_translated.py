@@ -92,6 +92,9 @@ def test_retold_find_reports_the_translated_source(
     assert rows, out
     text = json.dumps(rows, ensure_ascii=False)
     assert "flood_en.txt" in text and '"ru"' in text
+    assert main(["find", query, "--index", str(ix)]) is None
+    line = next(x for x in capsys.readouterr().out.splitlines() if "flood_en.txt" in x)
+    assert "(translated en → ru)" in line
 
 
 def test_an_index_made_without_languages_stores_none(tmp_path: Path) -> None:

@@ -110,8 +110,13 @@ def _text(qid: str, matches: list[Match]) -> None:
         who = {"a": "the stored text is the source", "b": "the article is the source"}.get(
             d.source or "", "direction unknown"
         )
+        verdict = (
+            f"{c.verdict} (translated {c.language_a} → {c.language_b})"
+            if c.translated
+            else c.verdict
+        )
         click.echo(
-            f"  {m.document.id}  {c.verdict}  covers {c.coverage_b:.0%} of the article,"
+            f"  {m.document.id}  {verdict}  covers {c.coverage_b:.0%} of the article,"
             f" {c.coverage_a:.0%} of the source; {len(c.alignment.links)} links; {who}"
             f" ({d.reason})"
         )
