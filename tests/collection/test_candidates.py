@@ -141,3 +141,46 @@ def test_candidates_round_trip_through_arrays() -> None:
         (c.a, c.b, c.signals, c.shared) for c in out
     ]
     assert len(Candidates.from_arrays(Candidates().to_arrays())) == 0
+
+
+def test_identical_vectors_search_once_and_do_not_hide_the_document_they_copy() -> None:
+    # forty documents with one vector and one close to it: each of the forty would otherwise
+    # take its k neighbours from its own crowd and never meet the other document
+    crowd = np.tile(np.array([[1.0, 0.0, 0.0]], np.float32), (40, 1))
+    near = np.array([[0.95, 0.31, 0.0]], np.float32)
+    far = np.array([[0.0, 0.0, 1.0]], np.float32)
+    v = np.concatenate([crowd, near, far])
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    pairs = neighbour_pairs(v, 3, 0.8)
+    assert (0, 40) in pairs
+    assert {(0, m) for m in range(1, 40)} <= set(pairs)
+    assert len(pairs) == 40  # a star, not 40 x 3 crowd pairs
+    assert not any(41 in p for p in pairs)
+
+
+def test_no_semantic_pair_is_proposed_inside_a_crowd_the_lexical_pairs_join() -> None:
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(6, 16)).astype(np.float32)
+    docs = [base + rng.normal(scale=0.01, size=base.shape).astype(np.float32) for _ in range(60)]
+    docs.append(base[::-1].copy())  # the story with its sentences reordered: outside the crowd
+    vectors = np.concatenate(docs)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    offsets = np.arange(0, 6 * 62, 6, dtype=np.int64)
+    usable = np.ones(len(vectors), bool)
+    cfg = CandidateConfig(max_bucket=50)
+
+    def semantic(out: Candidates) -> set[tuple[int, int]]:
+        semantic_candidates(vectors, offsets, usable, out, cfg)
+        return {(c.a, c.b) for c in out if "semantic" in c.signals}
+
+    inside = {(a, b) for a, b in semantic(Candidates()) if b < 60}
+    assert len(inside) > 59  # without lexical pairs the crowd pairs up semantically
+    star = Candidates()
+    for m in range(1, 60):
+        star.add(0, m, "minhash")
+    found = semantic(star)
+    assert found and all(b == 60 for _, b in found)  # only the document outside the crowd
+    small = Candidates()
+    for m in range(1, 30):  # 30 documents joined: under max_bucket, not a crowd
+        small.add(0, m, "minhash")
+    assert any(b < 60 for _, b in semantic(small))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from retold.collection.cluster import UnionFind, build_clusters, cluster_record, flip
 from retold.collection.verify import Edge, LexicalComparer
-from retold.documents import Document
+from retold.documents import Comparison, Document
 from retold.segment import segment
 
 BASE = (
@@ -149,3 +149,47 @@ def test_via_chains_end_at_the_source_and_name_the_pair_that_justifies_the_verdi
         assert (c.a.id, c.b.id) == (docs[ref].id, docs[m].id)
         assert c.verdict.is_reuse
     assert (members["m2"]["via"], members["m3"]["via"]) == ("m1", "m2")
+
+
+def test_a_crowd_is_clustered_through_its_edges_without_comparing_each_member_again() -> None:
+    # a story copied by many papers: a chain of verified edges, no member verified with the
+    # first; a crowd this size costs no comparison beyond its edges, a small cluster does
+    docs = [Document(f"p{k:03d}", BASE + f" Edition {k} of the paper.") for k in range(12)]
+    edges = _edges(docs, [(k, k + 1) for k in range(11)])
+    calls: list[tuple[int, int]] = []
+
+    def compare(i: int, j: int) -> None:
+        calls.append((i, j))
+
+    (crowd,) = build_clusters(len(docs), edges, docs, compare, max_compared=10)  # type: ignore[arg-type]
+    assert calls == []
+    assert crowd.size == 12 and len(crowd.copies) == 11
+    refs = {m: ref for m, _, ref in crowd.copies}
+    for m in refs:  # every copy leads to the source through the copies it was verified with
+        seen = {m}
+        while m != crowd.source:
+            m = refs[m]
+            assert m not in seen
+            seen.add(m)
+    build_clusters(len(docs), edges, docs, compare, max_compared=50)  # type: ignore[arg-type]
+    assert calls  # the same cluster, small enough: members are compared with the source
+
+
+def test_copies_with_one_text_are_compared_with_the_source_once() -> None:
+    docs = [Document("src", BASE + EXTRA, published="2024-05-01")]
+    docs += [Document(f"c{k}", BASE, published="2024-05-02") for k in range(5)]
+    segs = [segment(d) for d in docs]
+    cmp = LexicalComparer()
+    calls: list[tuple[int, int]] = []
+
+    def compare(i: int, j: int) -> Comparison:
+        calls.append((i, j))
+        return cmp.compare_segmented(segs[i], segs[j])
+
+    # the source was verified with one copy, the copies with each other
+    edges = _edges(docs, [(0, 1), (1, 2), (1, 3), (1, 4), (1, 5)])
+    (cluster,) = build_clusters(len(docs), edges, docs, compare)
+    assert cluster.source == 0
+    assert calls == [(0, 2)]  # c1 compared; c2..c4 have its text and reuse its comparison
+    assert [ref for _, _, ref in cluster.copies] == [0] * 5
+    assert [c.b.id for _, c, _ in cluster.copies] == [f"c{k}" for k in range(5)]

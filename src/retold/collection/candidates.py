@@ -13,6 +13,11 @@ Three signals, each a pure function over arrays (no model calls here):
   neighbours: a restyled or condensed rewrite drifts from its source as a whole, yet nothing in
   the collection is closer to it.
 
+Syndication (one story copied hundreds of times) costs pairs in proportion to its copies, not
+to their square: a big LSH bucket is a star, identical document vectors search as one, and no
+semantic pair is proposed inside a crowd (``max_bucket`` documents or more) that the lexical
+pairs already join.
+
 Pairs are ``(i, j)`` document positions with ``i < j``; callers map them back to ids.
 """
 
@@ -55,7 +60,9 @@ class CandidateConfig:
 
     Attributes:
         max_bucket: LSH buckets larger than this contribute a star (first member to each
-            other) instead of every pair, so a thousand identical documents cost 999 pairs.
+            other) instead of every pair, so a thousand identical documents cost 999 pairs;
+            lexical pairs joining this many documents or more make a crowd, inside which no
+            semantic pair is proposed.
         min_words: Sentences shorter than this are not used for sentence signals.
         min_shared: Identical long sentences two documents must share (sentence-hash).
         max_df: A sentence found in more documents than this is boilerplate, not evidence.
@@ -114,6 +121,10 @@ class Candidates:
     def __contains__(self, pair: Pair) -> bool:
         return pair in self._pairs
 
+    def pairs(self) -> Iterator[Pair]:
+        """The pairs, in no particular order."""
+        return iter(self._pairs)
+
     def to_arrays(self) -> dict[str, npt.NDArray[np.int64]]:
         """Columns ``a``, ``b``, ``signals`` (a bit per name in ``SIGNALS``) and ``shared``."""
         rows = [
@@ -160,6 +171,27 @@ def _bucket_pairs(members: list[int], max_bucket: int) -> Iterable[Pair]:
         first = members[0]
         return ((first, m) for m in members[1:])
     return ((x, y) for k, x in enumerate(members) for y in members[k + 1 :])
+
+
+def crowd_labels(pairs: Iterable[Pair], n: int, min_size: int) -> npt.NDArray[np.int64]:
+    """Per document, the component it belongs to in the graph of ``pairs`` when that component
+    has ``min_size`` documents or more (a crowd: one story copied many times), else -1.
+
+    Example:
+        >>> crowd_labels([(0, 1), (1, 2), (4, 5)], 6, min_size=3).tolist()
+        [0, 0, 0, -1, -1, -1]
+    """
+    if n == 0:
+        return np.zeros(0, np.int64)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    edges = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    graph = coo_matrix((np.ones(len(edges), np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    labels = labels.astype(np.int64)
+    sizes = np.bincount(labels, minlength=1)
+    return np.where(sizes[labels] >= min_size, labels, -1)
 
 
 def lexical_candidates(
@@ -261,12 +293,65 @@ def neighbour_pairs(
 
     Up to ``exact_limit`` documents the search is exact (blocks of a matrix product); above,
     an HNSW graph (usearch) answers approximately.
+
+    Documents with identical vectors (the same story syndicated many times) take part in the
+    search once, through the first of them; each other one is paired with that first one. A
+    crowd of copies would otherwise fill every member's ``k`` neighbours with itself, costing
+    ``k`` pairs a copy and hiding the one document outside the crowd that it copies.
+
+    Example:
+        >>> v = np.array([[1.0, 0.0]] * 4 + [[0.96, 0.28]], dtype=np.float32)
+        >>> neighbour_pairs(v, k=1, min_cosine=0.9)
+        [(0, 1), (0, 2), (0, 3), (0, 4)]
     """
     if len(dvecs) < 2:
         return []
-    if len(dvecs) <= exact_limit:
-        return exact_neighbour_pairs(dvecs, k, min_cosine, nearest_cosine=nearest_cosine)
-    return hnsw_neighbour_pairs(dvecs, k, min_cosine, threads, nearest_cosine=nearest_cosine)
+    first_of = distinct_rows(dvecs)
+    firsts = np.unique(first_of)
+    reps = dvecs[firsts]
+    if len(reps) < 2:
+        found: list[Pair] = []
+    elif len(reps) <= exact_limit:
+        found = exact_neighbour_pairs(reps, k, min_cosine, nearest_cosine=nearest_cosine)
+    else:
+        found = hnsw_neighbour_pairs(reps, k, min_cosine, threads, nearest_cosine=nearest_cosine)
+    if len(firsts) == len(dvecs):
+        return found
+    pairs = {(int(firsts[a]), int(firsts[b])) for a, b in found}
+    copies = np.flatnonzero(first_of != np.arange(len(dvecs)))
+    pairs.update((int(first_of[m]), int(m)) for m in copies)
+    return sorted(pairs)
+
+
+def distinct_rows(dvecs: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]:
+    """Each row's first identical row (its own position when it is the first).
+
+    All-zero rows (documents with no usable sentence) match nothing, so each stays its own.
+
+    Example:
+        >>> v = np.array([[1, 0], [0, 0], [1, 0], [0, 0], [0, 1]], dtype=np.float32)
+        >>> distinct_rows(v).tolist()
+        [0, 1, 0, 3, 4]
+    """
+    rows = np.ascontiguousarray(dvecs, dtype=np.float32)
+    n = len(rows)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    # a 64-bit hash of each row's bytes groups candidates; equal rows are then checked, so a
+    # collision only leaves a row on its own
+    mult = np.random.default_rng(0).integers(1, 1 << 63, rows.shape[1], dtype=np.uint64) | 1
+    hashes = np.empty(n, np.uint64)
+    with np.errstate(over="ignore"):
+        for s in range(0, n, 16384):
+            hashes[s : s + 16384] = (rows[s : s + 16384].view(np.uint32) * mult).sum(axis=1)
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    first_of: npt.NDArray[np.int64] = first[inverse.reshape(-1)].astype(np.int64)
+    dup = np.flatnonzero(first_of != np.arange(n))
+    differ = dup[np.any(rows[dup] != rows[first_of[dup]], axis=1)]
+    first_of[differ] = differ
+    zero = np.flatnonzero(~rows.any(axis=1))
+    first_of[zero] = zero
+    return first_of
 
 
 def exact_neighbour_pairs(
@@ -435,9 +520,10 @@ def semantic_candidates(
     pairs = neighbour_pairs(
         dvecs, cfg.k, cfg.min_doc_cosine, threads, nearest_cosine=cfg.nearest_cosine
     )
+    crowd = crowd_labels(out.pairs(), len(dvecs), cfg.max_bucket)
     for i, j in pairs:
-        if (i, j) in out:
-            continue  # already proposed; verification decides
+        if (i, j) in out or crowd[i] == crowd[j] >= 0:
+            continue  # already proposed, or both in one crowd the lexical pairs join
         sa = slice(offsets[i], offsets[i + 1])
         sb = slice(offsets[j], offsets[j + 1])
         va, vb = vectors[sa][usable[sa]], vectors[sb][usable[sb]]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from retold.collection.verify import Edge
+from retold.collection.verify import Edge, SameTexts
 from retold.documents import Alignment, Comparison, Direction, Document, Link
 
 
@@ -134,6 +134,7 @@ def build_clusters(
     edges: Sequence[Edge],
     docs: Sequence[Document],
     compare: Callable[[int, int], Comparison | None],
+    max_compared: int = 50,
 ) -> list[Cluster]:
     """The clustering stage.
 
@@ -143,6 +144,10 @@ def build_clusters(
         docs: Documents by position (for ids, dates and lengths).
         compare: ``compare(i, j)`` compares two positions not verified yet (a member against the
             chosen source); may return None when either side has no text.
+        max_compared: In a cluster of more documents than this (a syndicated story), a member
+            with no verified edge to the source is not compared with it again: it is reported
+            against the copy it was verified with (``via``), so the stage costs what the
+            edges cost, not one more comparison a member.
 
     Returns:
         Clusters ordered by size (largest first) then source id.
@@ -158,15 +163,21 @@ def build_clusters(
     for e in reuse:
         by_root[uf.find(e.i)].append(e)
     clusters = []
+    seen = SameTexts()  # a syndicated story's copies share one text: compare it once
     for group in uf.groups():
         group_edges = by_root[group[0]]
         src = choose_source(group, docs, group_edges)
         cluster = Cluster(src)
         attached: dict[int, tuple[Comparison, int]] = {}
+        crowd = len(group) > max_compared
         for m in sorted((x for x in group if x != src), key=lambda x: docs[x].id):
             c = _oriented(by_pair, src, m)
-            if c is None:
-                c = compare(src, m)
+            if c is None and not crowd:
+                c = seen.get(docs[src], docs[m])
+                if c is None:
+                    c = compare(src, m)
+                    if c is not None:
+                        seen.put(c.a, c.b, c)
                 if c is not None:
                     by_pair[(min(src, m), max(src, m))] = Edge(src, m, c)
             if c is not None and c.verdict.is_reuse:

@@ -9,15 +9,16 @@ the verifier of ``retold dedup --lexical-only``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from retold.documents import Comparison, Segmented
+from retold.documents import Comparison, Document, Segmented
 from retold.models.base import Vectors
 from retold.normalize import fold, words
 from retold.pair.align import AlignConfig, align
@@ -131,9 +132,58 @@ def verify(
         vectors_of: Optional callable ``position -> sentence vectors`` so that nothing is
             embedded twice.
     """
+    seen = SameTexts()
     for i, j in pairs:
-        if not segs[i].sentences or not segs[j].sentences:
+        a, b = segs[i], segs[j]
+        if not a.sentences or not b.sentences:
             continue
-        va = vectors_of(i) if callable(vectors_of) else None
-        vb = vectors_of(j) if callable(vectors_of) else None
-        yield Edge(i, j, comparer.compare_segmented(segs[i], segs[j], va, vb))
+        known = seen.get(a.document, b.document)
+        if known is None:
+            va = vectors_of(i) if callable(vectors_of) else None
+            vb = vectors_of(j) if callable(vectors_of) else None
+            known = seen.put(a, b, comparer.compare_segmented(a, b, va, vb))
+        yield Edge(i, j, known)
+
+
+class SameTexts:
+    """Comparisons already made, by the texts (and dates) of their two sides.
+
+    A story syndicated a thousand times is a thousand documents with one text: comparing
+    another copy of it with the same document gives the same comparison, so it is made once
+    and reused with the sides' own documents.
+
+    Example:
+        >>> from retold.documents import Document
+        >>> from retold.segment import segment
+        >>> x, y, z = (segment(Document(i, "The dam burst at dawn on Monday.")) for i in "xyz")
+        >>> memo = SameTexts()
+        >>> c = memo.put(x, y, LexicalComparer().compare_segmented(x, y))
+        >>> memo.get(x.document, z.document).b.id
+        'z'
+        >>> memo.get(x.document, z.document).verdict == c.verdict
+        True
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[bytes, bytes], Comparison] = {}
+
+    @staticmethod
+    def _key(a: Document, b: Document) -> tuple[bytes, bytes]:
+        def one(d: Document) -> bytes:
+            h = hashlib.blake2b(d.text.encode("utf-8", "surrogatepass"), digest_size=16)
+            h.update(b"\x00" + (d.published or "").encode())
+            return h.digest()
+
+        return one(a), one(b)
+
+    def get(self, a: Document, b: Document) -> Comparison | None:
+        """The comparison of two sides with these texts, as if made for ``a`` and ``b``."""
+        made = self._made.get(self._key(a, b))
+        if made is None:
+            return None
+        return replace(made, a=Segmented(a, made.a.sentences), b=Segmented(b, made.b.sentences))
+
+    def put(self, a: Segmented, b: Segmented, comparison: Comparison) -> Comparison:
+        """Remember ``comparison`` (of ``a`` with ``b``) and return it."""
+        self._made[self._key(a.document, b.document)] = comparison
+        return comparison

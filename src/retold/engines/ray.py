@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from retold.collection import candidates as candidate_signals
@@ -309,7 +310,17 @@ def run_ray_dedup(
             )
             found = [lexical, sentences]
             if with_vectors:
-                found.append(_semantic(ray, store, url, shards, size, cfg))
+                # as in the local engine: no semantic pair inside a crowd the lexical pairs join
+                lexical, sentences = lexical.materialize(), sentences.materialize()
+                joined = [
+                    (a, b)
+                    for ds in (lexical, sentences)
+                    for batch in ds.iter_batches(batch_format="numpy")
+                    for a, b in zip(batch["a"].tolist(), batch["b"].tolist(), strict=True)
+                ]
+                n_docs = docs_info["documents"]
+                crowd = candidate_signals.crowd_labels(joined, n_docs, cc.max_bucket)
+                found = [lexical, sentences, _semantic(ray, store, url, shards, size, cfg, crowd)]
             if with_vectors and cfg.crosslingual:
                 # translated copies: documents in other languages sharing numbers, dates, names
                 (xa, xb), _ = crosslingual_pairs(ray, url, shards)
@@ -455,8 +466,17 @@ def _too_long(store: Store, shards: int, on_skip: Callable[[str, str], None] | N
     return out
 
 
-def _semantic(ray: Any, store: Store, url: str, shards: int, size: int, cfg: DedupConfig) -> Any:
-    """Vector-neighbour candidates: one ANN index over document vectors, checked in parallel.
+def _semantic(
+    ray: Any,
+    store: Store,
+    url: str,
+    shards: int,
+    size: int,
+    cfg: DedupConfig,
+    crowd: npt.NDArray[np.int64],
+) -> Any:
+    """Vector-neighbour candidates: one ANN index over document vectors, checked in parallel
+    (pairs inside one crowd, ``crowd[i] == crowd[j] >= 0``, are left out).
 
     Document vectors are 1 KiB each (256 float32), so one node holds tens of millions; the
     sentence-level check, the expensive part, runs as tasks.
@@ -474,6 +494,7 @@ def _semantic(ray: Any, store: Store, url: str, shards: int, size: int, cfg: Ded
         cfg.candidates.min_doc_cosine,
         nearest_cosine=cfg.candidates.nearest_cosine,
     )
+    pairs = [(i, j) for i, j in pairs if not crowd[i] == crowd[j] >= 0]
     chunks = [pairs[s : s + PAIRS_PER_PART] for s in range(0, len(pairs), PAIRS_PER_PART)]
     items = [{"chunk": np.array(c, np.int64).reshape(-1, 2)} for c in chunks]
 
