@@ -13,8 +13,8 @@ folder once Ray is up. The watchdog blocks on a pipe whose only writer is the dr
 pipe closes (the driver ended, however it ended) it ends every process of the instance: SIGTERM,
 then SIGKILL for what is left after a grace period. A process belongs to the instance when its
 environment holds ``RETOLD_RAY_OWNER=<token>`` (a value unique to the run, which every process
-of the instance inherits from the driver) or when its output goes to a file under the session
-folder (Ray sends each process's stdout and stderr to log files there). Both are looked for:
+of the instance inherits from the driver) or when it holds a file under the session folder
+open for writing (each process of the instance writes its log files there). Both are looked for:
 a process that retitles itself (``ray::DashboardAgent``, ``ray::IDLE``) may overwrite part of
 its environment as ``/proc`` shows it. Processes are found through ``/proc``, so the watchdog runs
 on Linux only; elsewhere Ray's own clean-up is all there is.
@@ -43,7 +43,7 @@ def marked_processes(
     token: str, folders: list[str], spare: frozenset[int] = frozenset(), proc: Path = Path("/proc")
 ) -> list[int]:
     """Live processes (not zombies) of the instance: ``RETOLD_RAY_OWNER=token`` in their
-    environment, or output going to a file under one of ``folders``; never this one or those
+    environment, or a file under one of ``folders`` open for writing; never this one or those
     in ``spare``."""
     entry = f"{OWNER_ENV}={token}".encode()
     prefixes = tuple(os.path.realpath(f).rstrip("/") + "/" for f in folders)
@@ -65,14 +65,20 @@ def marked_processes(
 
 
 def _writes_under(path: Path, prefixes: tuple[str, ...]) -> bool:
-    """Whether the process's stdout or stderr is a file under one of ``prefixes`` (as Ray's
-    log files are; a reader such as ``tail -f`` of a log is not matched)."""
-    for fd in ("1", "2"):
+    """Whether the process holds a file under one of ``prefixes`` open for writing (as Ray's
+    processes hold their log files; a reader such as ``tail -f`` of a log is not matched)."""
+    if not prefixes:
+        return False
+    for fd in (path / "fd").iterdir():
         try:
-            if prefixes and os.readlink(path / "fd" / fd).startswith(prefixes):
-                return True
+            if not os.readlink(fd).startswith(prefixes):
+                continue
+            info = (path / "fdinfo" / fd.name).read_text()
         except OSError:
             continue
+        flags = next((ln.split()[1] for ln in info.splitlines() if ln.startswith("flags:")), "0")
+        if int(flags, 8) & (os.O_WRONLY | os.O_RDWR):
+            return True
     return False
 
 
@@ -114,7 +120,7 @@ class Watchdog:
         self.token = token
 
     def watch(self, folder: str) -> None:
-        """Also end the processes whose output goes under ``folder`` (the session folder)."""
+        """Also end the processes writing files under ``folder`` (the session folder)."""
         if self.proc.stdin is None or "\n" in folder:
             return
         try:
