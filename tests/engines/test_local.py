@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from retold.engines.local import DedupConfig, run_dedup, write_clusters
-from retold.readers import read_corpus
+from retold.readers import count_documents, read_corpus
 
 DEMO = Path(__file__).resolve().parents[2] / "src" / "retold" / "data" / "demo" / "corpus.jsonl"
 
@@ -95,3 +98,49 @@ def test_two_worker_processes_give_the_same_clusters(
     assert two.stats["workers"] == 2
     assert json.dumps(two.records) == json.dumps(one.records)
     assert two.candidates == one.candidates
+
+
+class _Recorder:
+    """Progress that records each stage's total and how far it got."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, list[int | None]] = {}
+
+    @contextmanager
+    def task(self, name: str, total: int | None = None) -> Iterator[object]:
+        state: list[int | None] = [total, 0]
+        self.stages[name] = state
+
+        class _T:
+            def advance(self, n: int = 1) -> None:
+                state[1] = (state[1] or 0) + n
+
+        yield _T()
+
+
+def test_every_stage_reports_a_total_and_reaches_it() -> None:
+    rec = _Recorder()
+    docs = list(read_corpus(DEMO))
+    result = run_dedup(docs, DedupConfig(lexical_only=True), rec)
+    assert set(rec.stages) == {"segment, fingerprint", "candidates", "verify", "cluster"}
+    for name, (total, done) in rec.stages.items():
+        assert total is not None, name
+        assert done == total or (name == "verify" and done <= total), name
+    assert rec.stages["segment, fingerprint"][0] == len(docs)
+    assert rec.stages["verify"][0] == result.stats["candidates"]
+    streamed = _Recorder()
+    run_dedup(iter(docs), DedupConfig(lexical_only=True), streamed, total=len(docs))
+    assert streamed.stages["segment, fingerprint"] == [len(docs), len(docs)]
+
+
+def test_documents_are_counted_for_the_bar_when_that_is_cheap(tmp_path: Path) -> None:
+    assert count_documents(DEMO) == 40
+    gz = tmp_path / "c.jsonl.gz"
+    gz.write_bytes(gzip.compress(DEMO.read_bytes()))
+    assert count_documents(gz) is None  # would mean reading it whole
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for k in range(3):
+        (folder / f"{k}.txt").write_text(f"Story {k} is here. It has two sentences.")
+    (folder / "README.md").write_text("About this folder.")
+    assert count_documents(folder) == 3

@@ -81,7 +81,7 @@ def command(
     from retold.collection.fingerprints import LSHConfig, MinHashConfig
     from retold.engines.local import DedupConfig, write_clusters
     from retold.engines.workers import default_workers
-    from retold.readers import read_corpus
+    from retold.readers import count_documents, read_corpus
 
     minhash = MinHashConfig()
     cfg = DedupConfig(
@@ -115,6 +115,7 @@ def command(
         address=address,
         num_cpus=num_cpus,
         work_dir=work_dir,
+        total=None if engine != "local" or quiet else count_documents(Path(corpus)),
     )
     if "://" in output:
         from retold.engines.ray import write_clusters_to

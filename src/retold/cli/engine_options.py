@@ -57,6 +57,7 @@ def run_engine(
     address: str | None = None,
     num_cpus: int | None = None,
     work_dir: str | None = None,
+    total: int | None = None,
 ) -> Any:
     """Run a dedup on the chosen engine and return its ``DedupResult``.
 
@@ -73,6 +74,7 @@ def run_engine(
         num_cpus: CPUs to use: local worker processes, or the CPUs of a local Ray instance.
         work_dir: Saved stages for a rerun (default ``OUTPUT.work``; the local engine removes
             the default folder after a successful run).
+        total: Local engine: documents to expect, for the progress bar (None: unknown).
 
     Raises:
         MissingDependencyError: ``ray`` was chosen and the extra is not installed.
@@ -100,6 +102,7 @@ def run_engine(
             workers=num_cpus or default_workers(),
             work_dir=work_dir or f"{output}.work",
             on_skip=on_skip,
+            total=total,
         )
         if work_dir is None:  # the default folder only serves a rerun after a failure
             shutil.rmtree(f"{output}.work", ignore_errors=True)

@@ -24,7 +24,7 @@ Pairs are ``(i, j)`` document positions with ``i < j``; callers map them back to
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -195,9 +195,13 @@ def crowd_labels(pairs: Iterable[Pair], n: int, min_size: int) -> npt.NDArray[np
 
 
 def lexical_candidates(
-    keys: BandKeys, out: Candidates, config: CandidateConfig | None = None
+    keys: BandKeys,
+    out: Candidates,
+    config: CandidateConfig | None = None,
+    on_band: Callable[[int], None] | None = None,
 ) -> Candidates:
-    """Pairs that share at least one LSH band (``keys`` has one row per document)."""
+    """Pairs that share at least one LSH band (``keys`` has one row per document);
+    ``on_band(1)`` is called as each band is done."""
     cfg = config or CandidateConfig()
     for band in range(keys.shape[1]):
         col = keys[:, band]
@@ -206,6 +210,8 @@ def lexical_candidates(
         for s, e in _runs(sorted_col):
             for x, y in _bucket_pairs(order[s:e].tolist(), cfg.max_bucket):
                 out.add(x, y, "minhash")
+        if on_band is not None:
+            on_band(1)
     return out
 
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from collections.abc import Sequence as SequenceABC
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -104,14 +104,19 @@ def find_candidates(
     offsets: npt.NDArray[np.int64],
     vectors: npt.NDArray[np.float16] | None,
     config: CandidateConfig,
+    advance: Callable[[int], None] | None = None,
 ) -> Candidates:
-    """All three candidate signals over the prepared corpus."""
+    """All three candidate signals over the prepared corpus; ``advance(1)`` after each band
+    of the LSH and each other signal."""
+    step = advance or (lambda n: None)
     out = Candidates()
-    lexical_candidates(keys, out, config)
+    lexical_candidates(keys, out, config, on_band=step)
     doc_of = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
     sentence_hash_candidates(hashes[usable], doc_of[usable], out, config)
+    step(1)
     if vectors is not None:
         semantic_candidates(vectors, offsets, usable, out, config)
+        step(1)
     return out
 
 
@@ -219,6 +224,7 @@ def run_dedup(
     workers: int = 1,
     work_dir: str | Path | None = None,
     on_skip: Callable[[str, str], None] | None = None,
+    total: int | None = None,
 ) -> DedupResult:
     """Find every cluster of copies among ``documents``.
 
@@ -235,6 +241,8 @@ def run_dedup(
         on_skip: Called with ``(location, reason)`` for each document too long to compare
             (over ``CompareConfig.max_sentences`` sentences); it joins no cluster and the run
             goes on.
+        total: How many documents to expect, for the progress bar (default: ``len`` of a
+            sequence, else unknown).
 
     Example:
         >>> from retold.documents import Document
@@ -265,7 +273,9 @@ def run_dedup(
     prep_stats = PrepareStats()
     t0 = time.perf_counter()
     name = "segment, fingerprint" + ("" if cfg.lexical_only else ", embed")
-    with prog.task(name) as t:
+    if total is None and isinstance(documents, Sized):
+        total = len(documents)
+    with prog.task(name, total) as t:
         batches = batched(documents, cfg.batch_size)
         for batch, prep in prepare_all(
             batches, spec, workers=workers, cache=cache, stats=prep_stats
@@ -302,21 +312,32 @@ def run_dedup(
     t0 = time.perf_counter()
     corpus_key = digests.hexdigest()[:32]
     cands_path = None if work_dir is None else Path(work_dir) / "candidates.npz"
-    with prog.task("candidates") as t:
+    # one step a band of the LSH, one for identical sentences, one for the neighbour search
+    # and one for translations
+    steps = cfg.lsh.bands + 1 + (vectors is not None) + crosslingual
+    with prog.task("candidates", steps) as t:
         cands = None if cands_path is None else load_candidates(cands_path, corpus_key, cfg)
         resumed_candidates = cands is not None
         if cands is None:
             cands = find_candidates(
-                band_keys(sig_arr, cfg.lsh), hash_arr, usable_arr, offsets, vectors, cfg.candidates
+                band_keys(sig_arr, cfg.lsh),
+                hash_arr,
+                usable_arr,
+                offsets,
+                vectors,
+                cfg.candidates,
+                t.advance,
             )
             if crosslingual:
                 # translated copies: documents in other languages sharing numbers, dates, names
                 from retold.collection.crosslingual import crosslingual_candidates
 
                 crosslingual_candidates(docs, cands, languages=langs)
+                t.advance(1)
             if cands_path is not None:
                 save_candidates(cands_path, corpus_key, cfg, cands)
-        t.advance(1)
+        else:
+            t.advance(steps)
     seconds["candidates"] = time.perf_counter() - t0
 
     verifier: PairComparer
@@ -355,7 +376,7 @@ def run_dedup(
         return verifier.compare_segmented(segs[i], segs[j], vectors_of(i), vectors_of(j))
 
     t0 = time.perf_counter()
-    with prog.task("cluster") as t:
+    with prog.task("cluster", 1) as t:
         clusters = build_clusters(n, edges, docs, compare)
         records = [cluster_record(k, c, docs) for k, c in enumerate(clusters)]
         t.advance(1)

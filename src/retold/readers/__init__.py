@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-from retold.readers.corpus import SkipLog, read_corpus
+from retold.readers.corpus import SkipLog, count_documents, read_corpus
 from retold.readers.decode import DecodeInfo, decode_bytes
 from retold.readers.files import ReadError, read_document, read_source, read_text
 from retold.readers.shards import is_collection
@@ -17,6 +17,7 @@ __all__ = [
     "DecodeInfo",
     "ReadError",
     "SkipLog",
+    "count_documents",
     "decode_bytes",
     "is_collection",
     "read_corpus",

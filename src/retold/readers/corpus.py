@@ -23,7 +23,14 @@ from typing import Any
 from retold.documents import Document
 from retold.errors import ConfigError
 from retold.readers.files import DEFAULT_MAX_BYTES, ReadError, parse_bytes, read_bytes
-from retold.readers.records import Fields, Item, read_csv, read_jsonl, read_parquet
+from retold.readers.records import (
+    COMPRESSED_SUFFIXES,
+    Fields,
+    Item,
+    read_csv,
+    read_jsonl,
+    read_parquet,
+)
 from retold.readers.shards import NOTICE_REASON, Shard, find_shards
 from retold.readers.warc import read_warc
 
@@ -173,6 +180,50 @@ def read_corpus(
                 shard.label,
                 shard.label,
             )
+
+
+def count_documents(path: str | os.PathLike[str]) -> int | None:
+    """How many documents ``read_corpus(path)`` will give at most, when that is cheap to know.
+
+    Article folders count their files, Parquet its row counts, plain JSONL and CSV their lines
+    (one pass over the bytes, ~1 GB/s); compressed files and WARC crawls would have to be read
+    whole, so their collections count as unknown (None). Progress bars use it as their total.
+
+    Example:
+        >>> count_documents("src/retold/data/demo/corpus.jsonl")
+        40
+    """
+    total = 0
+    for shard in find_shards(path):
+        n = _count_shard(shard)
+        if n is None:
+            return None
+        total += n
+    return total
+
+
+def _count_shard(shard: Shard) -> int | None:
+    if shard.kind == "articles":
+        return sum(1 for f in shard.files if not shard.is_notice(f))
+    if shard.kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return int(pq.ParquetFile(shard.path).metadata.num_rows)
+        except (OSError, ValueError):
+            return None
+    if shard.kind in ("jsonl", "csv") and shard.path.suffix.lower() not in COMPRESSED_SUFFIXES:
+        lines, last = 0, b"\n"
+        try:
+            with shard.path.open("rb") as f:
+                while chunk := f.read(1 << 24):
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1:]
+        except OSError:
+            return None
+        lines += last != b"\n"
+        return max(0, lines - (shard.kind == "csv"))  # a CSV's first line names the columns
+    return None
 
 
 def _requalify(doc: Document, label: str) -> Document:
