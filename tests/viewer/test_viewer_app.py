@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -18,6 +20,7 @@ from viewer_data import (
     SOURCE_ID,
 )
 
+from retold.viewer import app as viewer_app
 from retold.viewer.app import API, Viewer, create_app
 from retold.viewer.store import MemoryStore
 
@@ -223,6 +226,38 @@ def test_api_lists_a_registered_twin_for_every_page(client: TestClient) -> None:
     for _, twin, _ in API:
         assert twin.replace("/N", "/{number:int}") in paths
     assert "/pair.json" in client.get("/api").text
+
+
+def test_pair_comparisons_computed_at_once_are_bounded(
+    store: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retold.pair.compare import compare
+
+    docs = [store.document(i) for i in (SOURCE_ID, REWRITE_ID, MATCH_ID, MATCH_COPY_ID)]
+    a, b, c, d = (x for x in docs if x is not None)
+    result = compare(a, b)
+    lock, running, peak, calls = threading.Lock(), [0], [0], []
+
+    def slow(x, y):  # type: ignore[no-untyped-def]
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+            calls.append((x.id, y.id))
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return result
+
+    monkeypatch.setattr(viewer_app, "COMPARE_SLOTS", 2)
+    viewer = Viewer(store, slow)
+    asked = [(a, b), (b, a), (c, d), (d, c)] * 3  # twelve requests at once, each pair three times
+    threads = [threading.Thread(target=viewer.compare, args=pair) for pair in asked]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] == 2  # two computed side by side, never more
+    assert len(set(calls)) == 4 and len(calls) < len(asked)  # waiting requests found the cache
 
 
 def test_comparisons_are_cached_and_bounded(store: MemoryStore) -> None:

@@ -8,6 +8,7 @@ store, never joined to a path, so ``../../etc/passwd`` is simply an unknown id (
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -40,6 +41,10 @@ MAX_PER_PAGE = 500
 MAX_UPLOAD = 1 << 20  # bytes accepted by /check, text or file
 CHECK_CANDIDATES = 10
 CHECK_SLOTS = 2  # /check requests worked on at once; more are answered 503 at once
+# pair comparisons computed at once; more wait their turn. Each is CPU-bound and runs in the
+# server's thread pool (40 threads): unbounded, dozens of them share the CPUs, every one of them
+# slows down and pages already cached wait behind them
+COMPARE_SLOTS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
 CHECK_CHAR_BUDGET = 2_000_000  # checked characters times candidates compared, per request
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 CSP = (
@@ -96,6 +101,7 @@ class Viewer:
         self._lock = threading.Lock()
         self._comparer: Any = None  # the default comparer, once made
         self._check_slots = threading.BoundedSemaphore(CHECK_SLOTS)
+        self._compare_slots = threading.BoundedSemaphore(COMPARE_SLOTS)
 
     def warm(self) -> None:
         """Load the model now rather than on the first pair page."""
@@ -110,21 +116,31 @@ class Viewer:
         return self._pair_fn
 
     def compare(self, a: Document, b: Document, *, cache: bool = True) -> Comparison:
-        """The comparison of two documents, from the cache when it was computed before."""
+        """The comparison of two documents, from the cache when it was computed before.
+
+        At most ``COMPARE_SLOTS`` comparisons are computed at once; a request for a pair that
+        another request computed while it waited for a slot is answered from the cache.
+        """
         key = (a.id, b.id)
-        if cache:
-            with self._lock:
-                hit = self._cache.get(key)
-                if hit is not None:
-                    self._cache.move_to_end(key)
-                    return hit
-        result = self._compare_fn()(a, b)
+        if cache and (hit := self._cached(key)) is not None:
+            return hit
+        with self._compare_slots:
+            if cache and (hit := self._cached(key)) is not None:
+                return hit
+            result = self._compare_fn()(a, b)
         if cache:
             with self._lock:
                 self._cache[key] = result
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return result
+
+    def _cached(self, key: tuple[str, str]) -> Comparison | None:
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+            return hit
 
     def fragments(self, c: Comparison) -> tuple[Markup, Markup]:
         """The pair table and change list of a comparison, rendered once per cached pair."""
