@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
@@ -144,3 +145,23 @@ def test_documents_are_counted_for_the_bar_when_that_is_cheap(tmp_path: Path) ->
         (folder / f"{k}.txt").write_text(f"Story {k} is here. It has two sentences.")
     (folder / "README.md").write_text("About this folder.")
     assert count_documents(folder) == 3
+
+
+def test_workers_verify_copies_of_one_text_once_and_report_each_pair_as_in_process() -> None:
+    from retold.collection.verify import LexicalComparer, verify
+    from retold.documents import Document
+    from retold.engines.local import verify_in_workers
+    from retold.segment import segment
+
+    story = "The mill closed after ninety years. Its last owner sold the land to the town."
+    docs = [Document("wire", story), Document("empty", "")]
+    docs += [Document(f"paper{k}", story if k % 2 else story + " It rained.") for k in range(8)]
+    pairs = [(0, k) for k in range(1, len(docs))] + [(2, 3), (4, 5)]
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    got = list(verify_in_workers(pairs, docs, None, offsets, workers=2, model=None))
+    want = list(verify(pairs, [segment(d) for d in docs], LexicalComparer()))
+    assert [(e.i, e.j) for e in got] == [(e.i, e.j) for e in want]  # "empty" is left out
+    assert [(e.comparison.a.id, e.comparison.b.id) for e in got] == [
+        (docs[e.i].id, docs[e.j].id) for e in want
+    ]
+    assert [e.comparison.verdict for e in got] == [e.comparison.verdict for e in want]

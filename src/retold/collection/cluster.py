@@ -200,26 +200,27 @@ def _attach_through_copies(
     the strongest reuse edge (least coverage of its two sides) from a reached member, so every
     ``via`` chain ends at the source: two copies never name each other.
     """
-    adjacent: dict[int, list[Edge]] = defaultdict(list)
-    for e in edges:
-        adjacent[e.i].append(e)
-        adjacent[e.j].append(e)
-    heap: list[tuple[float, int, int, int]] = []
+    adjacent: dict[int, list[int]] = defaultdict(list)
+    for k, e in enumerate(edges):
+        adjacent[e.i].append(k)
+        adjacent[e.j].append(k)
+    heap: list[tuple[float, int, int, int, int]] = []
 
     def reach(x: int) -> None:
-        for e in adjacent[x]:
+        for k in adjacent[x]:
+            e = edges[k]
             strength = min(e.comparison.coverage_a, e.comparison.coverage_b)
-            heapq.heappush(heap, (-strength, min(e.i, e.j), max(e.i, e.j), x))
+            heapq.heappush(heap, (-strength, min(e.i, e.j), max(e.i, e.j), x, k))
 
     reached = {src, *attached}
     for x in sorted(reached):
         reach(x)
     while heap:
-        _, i, j, ref = heapq.heappop(heap)
+        _, i, j, ref, k = heapq.heappop(heap)
         m = j if i == ref else i
         if m in reached:
             continue
-        e = next(e for e in adjacent[ref] if {e.i, e.j} == {i, j})
+        e = edges[k]
         attached[m] = (e.comparison if e.i == ref else flip(e.comparison), ref)
         reached.add(m)
         reach(m)

@@ -166,6 +166,15 @@ class SameTexts:
 
     def __init__(self) -> None:
         self._made: dict[tuple[bytes, bytes], Comparison] = {}
+        self._claimed: set[tuple[bytes, bytes]] = set()
+
+    def claim(self, a: Document, b: Document) -> bool:
+        """True the first time two sides with these texts are met (they must be compared)."""
+        key = self._key(a, b)
+        if key in self._claimed:
+            return False
+        self._claimed.add(key)
+        return True
 
     @staticmethod
     def _key(a: Document, b: Document) -> tuple[bytes, bytes]:

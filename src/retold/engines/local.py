@@ -32,7 +32,7 @@ from retold.collection.candidates import (
 )
 from retold.collection.cluster import Cluster, build_clusters, cluster_record
 from retold.collection.fingerprints import LSHConfig, MinHashConfig, band_keys
-from retold.collection.verify import Edge, LexicalComparer, PairComparer, verify
+from retold.collection.verify import Edge, LexicalComparer, PairComparer, SameTexts, verify
 from retold.documents import Comparison, Document, Segmented
 from retold.engines import NullProgress, Progress, batched
 from retold.engines.prepare import (
@@ -132,7 +132,38 @@ def verify_in_workers(
     model: str | None,
     chunk: int = 64,
 ) -> Iterator[Edge]:
-    """``verify`` in worker processes, ``chunk`` pairs a task; edges come back in pair order."""
+    """``verify`` in worker processes, ``chunk`` pairs a task; edges come back in pair order.
+
+    Pairs of the same two texts (copies of a syndicated story) go to the workers once; the
+    others reuse that comparison with their own documents, as ``verify`` does in-process.
+    """
+    seen = SameTexts()
+    firsts: list[tuple[int, int]] = []
+    for i, j in pairs:
+        if seen.claim(docs[i], docs[j]):
+            firsts.append((i, j))
+    made = iter(_verify_pairs_in_workers(firsts, docs, vectors, offsets, workers, model, chunk))
+    nxt = next(made, None)
+    for i, j in pairs:
+        if nxt is not None and (nxt.i, nxt.j) == (i, j):
+            seen.put(nxt.comparison.a, nxt.comparison.b, nxt.comparison)
+            yield nxt
+            nxt = next(made, None)
+            continue
+        known = seen.get(docs[i], docs[j])
+        if known is not None:
+            yield Edge(i, j, known)
+
+
+def _verify_pairs_in_workers(
+    pairs: Sequence[tuple[int, int]],
+    docs: Sequence[Document],
+    vectors: npt.NDArray[np.float16] | None,
+    offsets: npt.NDArray[np.int64],
+    workers: int,
+    model: str | None,
+    chunk: int,
+) -> Iterator[Edge]:
     from retold.engines.workers import spawn_pool
 
     def task(part: Sequence[tuple[int, int]]) -> tuple[Any, ...]:
