@@ -22,10 +22,13 @@ the command and the processes it waited for).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
 import random
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -170,7 +173,30 @@ def ok_case(name: str, make: Callable[[Path], list[str]], warning: str | None = 
     return Case(name, "input", check)
 
 
+def hint_case(
+    name: str, command: str, make: Callable[[Path], list[str]], codes: tuple[int, ...]
+) -> Case:
+    """A clean error whose every ``--option`` exists in ``retold COMMAND --help``."""
+
+    def check(tmp: Path) -> tuple[str, float]:
+        run = retold(make(tmp), tmp)
+        problem = clean_error(run, codes)
+        if problem:
+            return problem, run.peak_mb
+        helped = retold([*command.split(), "--help"], tmp).out
+        named = set(re.findall(r"--[a-z][a-z-]+", run.err))
+        missing = sorted(o for o in named if not re.search(rf"{o}\b", helped))
+        return (f"the hint names {missing}, which {command} lacks" if missing else ""), run.peak_mb
+
+    return Case(name, "input", check)
+
+
 # --- inputs -----------------------------------------------------------------------------------
+def folder(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def write(path: Path, data: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, bytes):
@@ -215,6 +241,29 @@ def many_sentences(n: int, seed: int = 4) -> str:
 
 def jsonl(path: Path, rows: list[object]) -> Path:
     return write(path, "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
+
+
+def html_article(path: Path, text: str) -> Path:
+    """``text`` as a news page: headline, navigation, paragraphs."""
+    paras = "".join(f"<p>{p}</p>" for p in text.split("\n\n"))
+    page = (
+        "<html><head><title>Budget vote</title></head><body><nav>Home | News | Sport</nav>"
+        f"<article><h1>Budget vote</h1>{paras}</article></body></html>"
+    )
+    return write(path, page)
+
+
+def big_file(path: Path, size: int) -> Path:
+    with path.open("wb") as f:
+        f.truncate(size)  # sparse: no time spent writing it
+    return path
+
+
+def an_index(tmp: Path) -> Path:
+    run = retold(["index", "add", str(corpus_folder(tmp)), "--index", "ix", "-q"], tmp)
+    if run.rc:
+        raise RuntimeError(f"index add failed: {run.err[-200:]}")
+    return tmp / "ix"
 
 
 def input_cases() -> list[Case]:
@@ -286,7 +335,7 @@ def input_cases() -> list[Case]:
         error_case("dedup: missing corpus", lambda t: ["dedup", "nope/", "-o", "c.jsonl"], (2,)),
         error_case(
             "dedup: empty folder",
-            lambda t: ["dedup", str((t / "empty").mkdir() or t / "empty"), "-o", "c.jsonl"],
+            lambda t: ["dedup", str(folder(t / "empty")), "-o", "c.jsonl"],
             (2,),
         ),
         ok_case(
@@ -402,6 +451,59 @@ def input_cases() -> list[Case]:
             ],
         ),
         error_case("find: no index", lambda t: ["find", str(a_txt(t)), "--index", "none"], (2, 4)),
+        ok_case(
+            "compare: HTML article",
+            lambda t: ["compare", str(html_article(t / "x.html", text)), str(a_txt(t))],
+        ),
+        ok_case(
+            "dedup: HTML article among .txt articles",
+            lambda t: [
+                "dedup",
+                str(html_article(corpus_folder(t) / "page.html", text).parent),
+                "-o",
+                "c.jsonl",
+                "--lexical-only",
+            ],
+        ),
+        ok_case(
+            "index add: HTML article among .txt articles",
+            lambda t: [
+                "index",
+                "add",
+                str(html_article(corpus_folder(t) / "page.html", text).parent),
+                "--index",
+                "ix",
+                "-q",
+            ],
+        ),
+        ok_case(
+            "dedup: README.TXT inside a corpus folder (skipped, said)",
+            lambda t: [
+                "dedup",
+                str(write(corpus_folder(t) / "README.TXT", "Files a0 to a8 are articles.").parent),
+                "-o",
+                "c.jsonl",
+                "--lexical-only",
+            ],
+            warning="README",
+        ),
+        hint_case(
+            "dedup: CSV without an id column (hint names a real option)",
+            "dedup",
+            lambda t: [
+                "dedup",
+                str(write(t / "c.csv", f'title,text\nA,"{text[:200]}"\n')),
+                "-o",
+                "o.jsonl",
+            ],
+            (2,),
+        ),
+        hint_case(
+            "find: 50 MB query file (hint names a real option)",
+            "find",
+            lambda t: ["find", str(big_file(t / "big.txt", 50 << 20)), "--index", str(an_index(t))],
+            (2,),
+        ),
         error_case(
             "eval: malformed pairs file",
             lambda t: ["eval", str(write(t / "p.jsonl", "{nope\n"))],
@@ -560,6 +662,75 @@ def interrupted_dedup(sig: int) -> Callable[[Path], tuple[str, float]]:
         )
 
     return check
+
+
+def instance_processes(root: str) -> list[int]:
+    """Live processes of the Ray instance started with ``RAY_TMPDIR=root``: that entry in their
+    environment or a file open under ``root`` (read from /proc)."""
+    entry, found = f"RAY_TMPDIR={root}".encode(), []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or not alive(int(proc.name)):
+            continue
+        try:
+            mine = entry in (proc / "environ").read_bytes().split(b"\0")
+            for fd in (proc / "fd").iterdir() if not mine else ():
+                with contextlib.suppress(OSError):
+                    mine = mine or os.readlink(fd).startswith(root + "/")
+        except OSError:
+            continue
+        if mine:
+            found.append(int(proc.name))
+    return found
+
+
+def killed_ray_dedup(tmp: Path) -> tuple[str, float]:
+    """kill -9 of a ``--engine ray`` driver that started its own Ray: no process of that
+    instance may be left 10 s later, and the rerun must resume to the local engine's bytes."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        return "not run: the ray extra is not installed", 0.0
+    corpus = synth_corpus(tmp / "corpus.jsonl", 1500)
+    base = ["dedup", str(corpus), "--num-cpus", "2", "--lexical-only", "-q"]
+    clean = retold([*base, "-o", "clean.jsonl"], tmp, timeout=300)
+    if clean.rc != 0:
+        return f"local run failed: {clean.err[-300:]}", clean.peak_mb
+    root = tempfile.mkdtemp(prefix="rt-", dir="/tmp")  # Ray's socket paths must stay short
+    env = {"RAY_TMPDIR": root}
+    args = [*base, "-o", "out.jsonl", "--engine", "ray", "--work-dir", "work"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "retold", *args],
+        cwd=tmp,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        marker = tmp / "work" / "1-documents" / "_SUCCESS"
+        while time.monotonic() < deadline and not marker.exists() and proc.poll() is None:
+            time.sleep(0.05)
+        if proc.poll() is not None or not marker.exists():
+            return "the driver ended or wrote nothing before the kill", 0.0
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        wait_until = time.monotonic() + 10
+        while time.monotonic() < wait_until and instance_processes(root):
+            time.sleep(0.2)
+        survivors = instance_processes(root)
+        for pid in survivors:
+            os.kill(pid, signal.SIGKILL)
+        if survivors:
+            return f"{len(survivors)} Ray processes outlived the driver by 10 s", 0.0
+        again = retold(args, tmp, timeout=300, env=env)
+        if again.rc != 0:
+            return f"rerun failed: {again.err[-300:]}", again.peak_mb
+        same = (tmp / "out.jsonl").read_bytes() == (tmp / "clean.jsonl").read_bytes()
+        return ("" if same else "resumed output differs from the local engine's"), again.peak_mb
+    finally:
+        proc.kill()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def killed_index_add(tmp: Path) -> tuple[str, float]:
@@ -785,6 +956,7 @@ def fault_cases() -> list[Case]:
     return [
         Case("fault: kill -9 mid dedup, rerun resumes", "fault", interrupted_dedup(signal.SIGKILL)),
         Case("fault: Ctrl-C mid dedup, rerun resumes", "fault", interrupted_dedup(signal.SIGINT)),
+        Case("fault: kill -9 mid ray dedup, no Ray process left", "fault", killed_ray_dedup),
         Case("fault: kill -9 mid index add, rerun completes", "fault", killed_index_add),
         Case("fault: two concurrent index add", "fault", concurrent_index_add),
         Case("fault: full disk writing the clusters", "fault", full_disk_dedup),
