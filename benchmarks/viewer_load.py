@@ -11,6 +11,10 @@ Requests go to 127.0.0.1 only, and the script stops the server it started.
 
 ``--pairs N`` draws pair pages from N (source, copy) pairs: with the server's default cache of
 256 comparisons, a pool larger than that makes most pair requests compute their comparison.
+
+``--slots-too N`` first runs the same load against a server computing up to N comparisons at
+once (the viewer's ``COMPARE_SLOTS``, set in the server process; 64 is more than its thread
+pool, i.e. unbounded), then against the default server, and prints the two side by side.
 """
 
 from __future__ import annotations
@@ -169,6 +173,7 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--pairs", type=int, default=400, help="pool of pairs drawn from")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--slots-too", type=int, default=0, help="also run with this many slots")
     args = ap.parse_args()
     if not (1 <= args.requests <= 20_000 and 1 <= args.clients <= 64):
         ap.error("keep it bounded: --requests in [1, 20000], --clients in [1, 64]")
@@ -180,37 +185,67 @@ def main() -> int:
             f"synthetic corpus: {args.docs} articles, {len(pairs)} copy pairs "
             f"({time.perf_counter() - t0:.1f} s to write)"
         )
-        t0 = time.perf_counter()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from retold.cli import main; main()",
-                "serve",
-                str(clusters),
-                "--corpus",
-                str(corpus),
-                "-p",
-                "0",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            line = server.stdout.readline() if server.stdout else ""
-            if "http://127.0.0.1:" not in line:
-                print("server did not start:", line, file=sys.stderr)
+        variants = [(f"{args.slots_too} slots", args.slots_too)] if args.slots_too else []
+        variants.append(("default slots", 0))
+        results: list[tuple[str, int, float]] = []
+        for label, slots in variants:
+            print(f"--- server with {label}")
+            errors, p95 = serve_and_load(corpus, clusters, pairs, args, slots)
+            if errors < 0:
                 return 1
-            port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
-            print(f"server ready in {time.perf_counter() - t0:.1f} s (load corpus + model)")
-            return run_load(port, pairs, args)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+            results.append((label, errors, p95))
+        if len(results) == 2:
+            (la, ea, pa), (lb, eb, pb) = results
+            print(
+                f"pair p95: {la} {pa * 1000:.0f} ms, {lb} {pb * 1000:.0f} ms "
+                f"(ratio {pa / pb:.2f}); errors {ea} / {eb}"
+            )
+        return 1 if any(e for _, e, _ in results) else 0
 
 
-def run_load(port: int, pairs: list[tuple[str, str]], args: argparse.Namespace) -> int:
+def serve_and_load(
+    corpus: Path,
+    clusters: Path,
+    pairs: list[tuple[str, str]],
+    args: argparse.Namespace,
+    slots: int,
+) -> tuple[int, float]:
+    """Start a server (``slots`` > 0: that many comparisons at once), load it, stop it.
+    Returns the errors (-1: it did not start) and the pair pages' p95 in seconds."""
+    setup = f"import retold.viewer.app as m; m.COMPARE_SLOTS = {slots}; " if slots else ""
+    t0 = time.perf_counter()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            setup + "from retold.cli import main; main()",
+            "serve",
+            str(clusters),
+            "--corpus",
+            str(corpus),
+            "-p",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        line = server.stdout.readline() if server.stdout else ""
+        if "http://127.0.0.1:" not in line:
+            print("server did not start:", line, file=sys.stderr)
+            return -1, 0.0
+        port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+        print(f"server ready in {time.perf_counter() - t0:.1f} s (load corpus + model)")
+        return run_load(port, pairs, args)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def run_load(
+    port: int, pairs: list[tuple[str, str]], args: argparse.Namespace
+) -> tuple[int, float]:
     rng = random.Random(args.seed)
     pool = rng.sample(pairs, min(args.pairs, len(pairs)))
     plan: list[tuple[str, str]] = []
@@ -288,7 +323,8 @@ def run_load(port: int, pairs: list[tuple[str, str]], args: argparse.Namespace) 
             )
     for e in errors[:10]:
         print("error:", e)
-    return 1 if errors else 0
+    pair = latencies.get("pair", [])
+    return len(errors), percentile(pair, 95) if pair else 0.0
 
 
 if __name__ == "__main__":
