@@ -17,14 +17,8 @@ TRANSLATED = Path(__file__).parent.parent / "fixtures" / "translated"
 
 # other English stories, some sharing a number or a name with the flood story
 ENGLISH = [
-    "Tram fares rise on Monday\n\nThe city of Ostrava will raise tram fares by 12% from Monday,"
-    " March 3, the transport office said. About 240 drivers signed a letter against it.",
-    "Harvest festival draws crowds\n\nSome 15,000 visitors came to the harvest festival in"
-    " Nordby on Saturday. The mayor, Ines Halvorsen, opened it with a speech about the farms.",
-    "Factory to close in June\n\nThe Veltra plant in Lindgren will close on June 30, putting"
-    " 1,100 jobs at risk. Union leaders said they would meet the owners on Thursday.",
-    "New bridge for Karlsby\n\nWork on a bridge over the river Aske begins in May and will cost"
-    " 42 million euros. The council expects it to carry 9,000 cars a day by 2027.",
+    json.loads(line)["text"]
+    for line in (TRANSLATED / "english.jsonl").read_text("utf-8").splitlines()
 ]
 
 
