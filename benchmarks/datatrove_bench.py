@@ -58,12 +58,11 @@ from dedup_bench import (
     planted_docs,
 )
 
+from retold.bench.anchors import installed, whitespace_tokenizer
 from retold.bench.memory import PeakMemory
 from retold.documents import Document
 
-try:
-    from datatrove.utils.word_tokenizers import WordTokenizer
-except ImportError:
+if not installed("datatrove"):
     sys.exit("this benchmark needs datatrove: pip install -e '.[bench]'")
 
 HERE = Path(__file__).resolve()
@@ -221,19 +220,6 @@ def minhash_config(name: str):
     raise SystemExit(f"unknown config {name!r}: choose default or matched")
 
 
-class Whitespace(WordTokenizer):
-    """Words split at spaces: datatrove's simplified text has no punctuation left."""
-
-    def word_tokenize(self, text: str) -> list[str]:
-        return text.split()
-
-    def sent_tokenize(self, text: str) -> list[str]:
-        return [text]
-
-    def span_tokenize(self, text: str) -> list[tuple[int, int]]:
-        return [(0, len(text))]
-
-
 def run_datatrove(corpus: Path, work: Path, config: str, tokenizer: str, workers: int) -> None:
     """The four stages, each a LocalPipelineExecutor (runs in a child process)."""
     from datatrove.executor import LocalPipelineExecutor
@@ -248,7 +234,7 @@ def run_datatrove(corpus: Path, work: Path, config: str, tokenizer: str, workers
     from datatrove.utils.typeshelper import Languages
 
     cfg = minhash_config(config)
-    lang = Whitespace("en") if tokenizer == "whitespace" else Languages.english
+    lang = whitespace_tokenizer() if tokenizer == "whitespace" else Languages.english
     shards = len(list(corpus.glob("*.jsonl")))
     stages = [
         (

@@ -108,18 +108,12 @@ def _rensa(documents: Sequence[Document], workdir: Path) -> int:
     return _count_pairs(lsh, sigs)
 
 
-def _datatrove(documents: Sequence[Document], workdir: Path) -> int:
-    from datatrove.executor import LocalPipelineExecutor
-    from datatrove.pipeline.dedup.minhash import (
-        MinhashConfig,
-        MinhashDedupBuckets,
-        MinhashDedupCluster,
-        MinhashDedupSignature,
-    )
-    from datatrove.pipeline.readers import JsonlReader
+def whitespace_tokenizer(language: str = "en") -> Any:
+    """A datatrove word tokenizer that splits at spaces (datatrove's English one needs spaCy;
+    its text simplification already strips punctuation, so the words are mostly the same)."""
     from datatrove.utils.word_tokenizers import WordTokenizer
 
-    class SplitTokenizer(WordTokenizer):
+    class Whitespace(WordTokenizer):
         def word_tokenize(self, text: str) -> list[str]:
             return text.split()
 
@@ -129,6 +123,18 @@ def _datatrove(documents: Sequence[Document], workdir: Path) -> int:
         def span_tokenize(self, text: str) -> list[tuple[int, int]]:
             return [(0, len(text))]
 
+    return Whitespace(language)
+
+
+def _datatrove(documents: Sequence[Document], workdir: Path) -> int:
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.dedup.minhash import (
+        MinhashConfig,
+        MinhashDedupBuckets,
+        MinhashDedupCluster,
+        MinhashDedupSignature,
+    )
+    from datatrove.pipeline.readers import JsonlReader
     from loguru import logger
 
     logger.remove()
@@ -146,7 +152,7 @@ def _datatrove(documents: Sequence[Document], workdir: Path) -> int:
             # datatrove's English tokenizer needs spaCy; whitespace splitting is what the other
             # anchors do
             MinhashDedupSignature(
-                output_folder=str(base / "sigs"), config=config, language=SplitTokenizer()
+                output_folder=str(base / "sigs"), config=config, language=whitespace_tokenizer()
             ),
         ],
         [

@@ -173,9 +173,12 @@ def _bucket_pairs(members: list[int], max_bucket: int) -> Iterable[Pair]:
     return ((x, y) for k, x in enumerate(members) for y in members[k + 1 :])
 
 
-def crowd_labels(pairs: Iterable[Pair], n: int, min_size: int) -> npt.NDArray[np.int64]:
-    """Per document, the component it belongs to in the graph of ``pairs`` when that component
-    has ``min_size`` documents or more (a crowd: one story copied many times), else -1.
+def crowd_labels(
+    pairs: Iterable[Pair] | npt.NDArray[np.int64], n: int, min_size: int
+) -> npt.NDArray[np.int64]:
+    """Per document, the component it belongs to in the graph of ``pairs`` (tuples, or an
+    ``(m, 2)`` array) when that component has ``min_size`` documents or more (a crowd: one
+    story copied many times), else -1.
 
     Example:
         >>> crowd_labels([(0, 1), (1, 2), (4, 5)], 6, min_size=3).tolist()
@@ -186,7 +189,8 @@ def crowd_labels(pairs: Iterable[Pair], n: int, min_size: int) -> npt.NDArray[np
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    edges = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    listed = pairs if isinstance(pairs, np.ndarray) else list(pairs)
+    edges = np.asarray(listed, dtype=np.int64).reshape(-1, 2)
     graph = coo_matrix((np.ones(len(edges), np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     labels = labels.astype(np.int64)

@@ -137,48 +137,37 @@ def verify_in_workers(
     Pairs of the same two texts (copies of a syndicated story) go to the workers once; the
     others reuse that comparison with their own documents, as ``verify`` does in-process.
     """
-    seen = SameTexts()
-    firsts: list[tuple[int, int]] = []
-    for i, j in pairs:
-        if seen.claim(docs[i], docs[j]):
-            firsts.append((i, j))
-    made = iter(_verify_pairs_in_workers(firsts, docs, vectors, offsets, workers, model, chunk))
-    nxt = next(made, None)
-    for i, j in pairs:
-        if nxt is not None and (nxt.i, nxt.j) == (i, j):
-            seen.put(nxt.comparison.a, nxt.comparison.b, nxt.comparison)
-            yield nxt
-            nxt = next(made, None)
-            continue
-        known = seen.get(docs[i], docs[j])
-        if known is not None:
-            yield Edge(i, j, known)
-
-
-def _verify_pairs_in_workers(
-    pairs: Sequence[tuple[int, int]],
-    docs: Sequence[Document],
-    vectors: npt.NDArray[np.float16] | None,
-    offsets: npt.NDArray[np.int64],
-    workers: int,
-    model: str | None,
-    chunk: int,
-) -> Iterator[Edge]:
     from retold.engines.workers import spawn_pool
+
+    seen = SameTexts()
+    firsts = [(i, j) for i, j in pairs if seen.claim(docs[i], docs[j])]
 
     def task(part: Sequence[tuple[int, int]]) -> tuple[Any, ...]:
         need = sorted({p for pair in part for p in pair})
         vecs = {p: None if vectors is None else vectors[offsets[p] : offsets[p + 1]] for p in need}
         return list(part), {p: docs[p] for p in need}, vecs
 
-    with spawn_pool(workers, model) as pool:
-        pending: list[Future[list[Edge]]] = []
-        for s in range(0, len(pairs), chunk):
-            pending.append(pool.submit(_verify_chunk, *task(pairs[s : s + chunk])))
-            while len(pending) > 4 * workers:
+    def made() -> Iterator[Edge]:
+        with spawn_pool(workers, model) as pool:
+            pending: list[Future[list[Edge]]] = []
+            for s in range(0, len(firsts), chunk):
+                pending.append(pool.submit(_verify_chunk, *task(firsts[s : s + chunk])))
+                while len(pending) > 4 * workers:
+                    yield from pending.pop(0).result()
+            while pending:
                 yield from pending.pop(0).result()
-        while pending:
-            yield from pending.pop(0).result()
+
+    edges = made()
+    nxt = next(edges, None)
+    for i, j in pairs:
+        if nxt is not None and (nxt.i, nxt.j) == (i, j):
+            seen.put(nxt.comparison.a, nxt.comparison.b, nxt.comparison)
+            yield nxt
+            nxt = next(edges, None)
+            continue
+        known = seen.get(docs[i], docs[j])
+        if known is not None:
+            yield Edge(i, j, known)
 
 
 def _verify_chunk(

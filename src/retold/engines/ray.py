@@ -313,13 +313,13 @@ def run_ray_dedup(
                 # as in the local engine: no semantic pair inside a crowd the lexical pairs join
                 lexical, sentences = lexical.materialize(), sentences.materialize()
                 joined = [
-                    (a, b)
+                    np.stack([batch["a"], batch["b"]], axis=1)
                     for ds in (lexical, sentences)
                     for batch in ds.iter_batches(batch_format="numpy")
-                    for a, b in zip(batch["a"].tolist(), batch["b"].tolist(), strict=True)
                 ]
                 n_docs = docs_info["documents"]
-                crowd = candidate_signals.crowd_labels(joined, n_docs, cc.max_bucket)
+                edges = np.concatenate(joined) if joined else np.zeros((0, 2), np.int64)
+                crowd = candidate_signals.crowd_labels(edges, n_docs, cc.max_bucket)
                 found = [lexical, sentences, _semantic(ray, store, url, shards, size, cfg, crowd)]
             if with_vectors and cfg.crosslingual:
                 # translated copies: documents in other languages sharing numbers, dates, names
