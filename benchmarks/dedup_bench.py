@@ -4,6 +4,8 @@ Usage:
     python benchmarks/dedup_bench.py bbc
     python benchmarks/dedup_bench.py planted --docs 10000 [--lexical-only] [--anchor]
     python benchmarks/dedup_bench.py planted --docs 10000 --crosslingual-off-too
+    python benchmarks/dedup_bench.py corpus --docs 1000000 --out /tmp/planted-1m.jsonl
+    python benchmarks/dedup_bench.py planted --corpus /tmp/planted-1m.jsonl
 
 ``bbc`` deduplicates ../shared/eval/bbc-news and lists what it found (exact-duplicate groups,
 the other copies, a sample to read). ``planted`` builds a corpus of N documents: MSRP positive
@@ -14,6 +16,11 @@ precision of the clusters, seconds per stage, peak RSS, and the same corpus thro
 MinHashLSH (``--anchor``). ``--crosslingual-off-too`` runs full mode twice, with the
 translated-copy path on and off (``DedupConfig.crosslingual``), alternating over ``--repeat``
 rounds, and prints the ratio of the two times: what an all-English collection pays for it.
+
+``corpus`` writes the same planted corpus to a JSONL file (and its answer key next to it,
+``.gold.json``) without holding it in memory, background generated as it is written; ``planted
+--corpus FILE`` then streams it from the file into the dedup, so the peak memory measured is
+the dedup's own, not the benchmark's copy of a million articles.
 """
 
 from __future__ import annotations
@@ -149,9 +156,11 @@ def bigram_model(docs: list[Document]) -> dict[str, list[str]]:
     return model
 
 
-def background(model: dict[str, list[str]], n: int, rng: random.Random) -> list[Document]:
+def background(
+    model: dict[str, list[str]], n: int, rng: random.Random, first: int = 0
+) -> list[Document]:
     out = []
-    for k in range(n):
+    for k in range(first, first + n):
         paras = []
         for _ in range(rng.randint(4, 8)):
             sents = []
@@ -228,7 +237,42 @@ def llm_docs(rng: random.Random, n: int) -> tuple[list[Document], list[tuple[str
     return docs, gold
 
 
+def write_corpus(args: argparse.Namespace) -> None:
+    """The planted corpus of ``args.docs`` documents, streamed to ``args.out``."""
+    rng = random.Random(args.seed)
+    bbc = bbc_docs()
+    planted, gold = planted_docs(rng)
+    llm, llm_gold = llm_docs(rng, args.llm) if args.llm else ([], [])
+    special = bbc + planted + llm
+    random.Random(args.seed + 1).shuffle(special)
+    n = max(args.docs, len(special))
+    # the named documents go to random places among the generated background
+    places = set(random.Random(args.seed + 2).sample(range(n), len(special)))
+    model = bigram_model(bbc)
+    out = Path(args.out)
+    t = time.perf_counter()
+    k = b = 0
+    with out.open("w", encoding="utf-8") as f:
+        for pos in range(n):
+            if pos in places:
+                d = special[k]
+                k += 1
+            else:
+                (d,) = background(model, 1, rng, first=b)
+                b += 1
+            f.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+    key = {"gold": gold + llm_gold, "llm_gold": llm_gold, "bbc": len(bbc), "background": b}
+    Path(f"{out}.gold.json").write_text(json.dumps(key), encoding="utf-8")
+    print(
+        f"wrote {out}: {n} docs ({len(bbc)} bbc, {len(planted) + len(llm)} planted, {b}"
+        f" background) in {time.perf_counter() - t:.0f} s"
+    )
+
+
 def run_planted(args: argparse.Namespace) -> None:
+    if args.corpus:
+        run_streamed(args)
+        return
     rng = random.Random(args.seed)
     bbc = bbc_docs()
     planted, gold = planted_docs(rng)
@@ -361,11 +405,64 @@ def run_planted(args: argparse.Namespace) -> None:
     print(f"\npeak RSS of the main process {peak_rss_mb():.0f} MB")
 
 
+def run_streamed(args: argparse.Namespace) -> None:
+    """Full mode (or ``--lexical-only``) on a corpus file written by ``corpus``."""
+    from retold.readers import count_documents
+
+    key = json.loads(Path(f"{args.corpus}.gold.json").read_text(encoding="utf-8"))
+    gold = [tuple(p) for p in key["gold"]]
+    llm_gold = [tuple(p) for p in key["llm_gold"]]
+    total = count_documents(args.corpus)
+    print(f"corpus: {args.corpus}, {total} docs, {len(gold)} planted pairs; streamed")
+    lexical = args.lexical_only
+    t, c = time.perf_counter(), cpu_seconds()
+    with PeakMemory(interval=0.2, children=True) as mem:
+        result = run_dedup(
+            read_corpus(args.corpus, on_skip=SkipLog()),
+            DedupConfig(lexical_only=lexical),
+            workers=args.workers,
+            work_dir=args.work_dir,
+            total=total,
+        )
+    wall, cpu = time.perf_counter() - t, cpu_seconds() - c
+    where = members(result)
+    found = sum(1 for a, b in gold if a in where and where.get(a) == where.get(b))
+    llm_found = sum(1 for a, b in llm_gold if a in where and where.get(a) == where.get(b))
+    pairs = {(r["source"], m["id"]) for r in result.records for m in r["members"][1:]}
+    gold_set = set(gold)
+    bad = [
+        p
+        for p in pairs
+        if p[0].startswith("bg/")
+        or p[1].startswith("bg/")
+        or any(p[0].startswith(s) != p[1].startswith(s) for s in ("msrp/", "llm/"))
+        or (p[0].startswith(("msrp/", "llm/")) and p not in gold_set)
+    ]
+    name = "lexical-only" if lexical else "full"
+    n = result.stats["documents"]
+    print(
+        f"\n[{name}] {n} docs in {wall:.1f} s wall, {cpu:.1f} s CPU (workers included)"
+        f" ({n / wall:,.0f} docs/s); peak RSS of the main process and its workers"
+        f" together {mem.peak_mb:.0f} MB"
+    )
+    print(json.dumps(result.stats))
+    print(f"[{name}] planted rewrites found: {found}/{len(gold)} = {found / len(gold):.3f}")
+    if llm_gold:
+        print(f"[{name}] of them LLM rewrites: {llm_found}/{len(llm_gold)}")
+    print(
+        f"[{name}] copy pairs reported: {len(pairs)}; wrong (background, cross-set or"
+        f" non-gold msrp): {len(bad)}; precision {1 - len(bad) / max(1, len(pairs)):.4f}"
+    )
+    print(f"[{name}] copies by verdict: {result.verdict_counts()}")
+    for p in bad[:10]:
+        print("   wrong:", p)
+
+
 def main() -> None:
     if not BBC.exists():
         sys.exit(f"{BBC} not found: this benchmark needs ../shared/eval")
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("what", choices=["bbc", "planted"])
+    ap.add_argument("what", choices=["bbc", "planted", "corpus"])
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--lexical-only", action="store_true")
     ap.add_argument("--both", action="store_true", help="lexical-only and full in one run")
@@ -383,9 +480,15 @@ def main() -> None:
         "--workers", type=int, default=default_workers(), help="processes (default: all CPUs)"
     )
     ap.add_argument("--work-dir", help="keep finished batches here (a rerun resumes)")
-    ap.add_argument("--out", help="bbc: write the clusters here")
+    ap.add_argument("--out", help="bbc: write the clusters here; corpus: the JSONL to write")
+    ap.add_argument("--corpus", help="planted: stream this file written by `corpus`")
     args = ap.parse_args()
-    run_bbc(args) if args.what == "bbc" else run_planted(args)
+    if args.what == "corpus":
+        if not args.out:
+            ap.error("corpus needs --out FILE")
+        write_corpus(args)
+    else:
+        run_bbc(args) if args.what == "bbc" else run_planted(args)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retold.normalize import fold, normalize_text, words
+from retold.normalize import _QUOTES, _WORD, fold, normalize_text, words
 
 
 @given(st.text())
@@ -25,3 +27,25 @@ def test_fold_straightens_quotes_and_dashes() -> None:
 
 def test_words_keep_numbers_and_hyphenated_names_whole() -> None:
     assert words("al-Arouri killed 1,200 (3.5%)") == ["al-arouri", "killed", "1,200", "3.5"]
+
+
+# The definitions fold and words must keep while they take faster paths (ASCII, no quotes,
+# words without the regex).
+def _fold_by_definition(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold().split())
+
+
+_ODD_CHARACTERS = (
+    "\u2019\u201c\u2014\u2026\u00a0\uff46\u2460\u0130\u00df\ufb01\u017f\u212a\u0416\u65e5"
+)
+_TRICKY = st.text(alphabet=st.sampled_from(list("aZ09_ .,;:!?'\"()[]-/\t\n" + _ODD_CHARACTERS)))
+
+
+@given(st.text() | _TRICKY)
+def test_fold_equals_its_definition(text: str) -> None:
+    assert fold(text) == _fold_by_definition(text)
+
+
+@given(st.text() | _TRICKY)
+def test_words_equal_the_word_pattern_over_the_folded_text(text: str) -> None:
+    assert words(text) == _WORD.findall(_fold_by_definition(text))

@@ -31,7 +31,10 @@ _QUOTES = str.maketrans(
         "\u2026": "...",
     }
 )
+_QUOTE_CHARS = re.compile("[" + "".join(map(chr, _QUOTES)) + "]")
+_QUOTE_OF = {chr(k): v for k, v in _QUOTES.items()}
 _WORD = re.compile(r"\w+(?:['’.,-]\w+)*", re.UNICODE)
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]"  # no word character: stripping them leaves a word whole
 
 
 def normalize_text(text: str) -> str:
@@ -59,8 +62,12 @@ def fold(text: str) -> str:
         >>> fold("\\u201cIt\\u2019s  OK\\u201d \\u2014 he said")
         '"it\\'s ok" - he said'
     """
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    return " ".join(text.split())
+    if text.isascii():  # NFKC and the quote table leave ASCII as it is
+        return " ".join(text.lower().split())
+    text = unicodedata.normalize("NFKC", text)
+    if _QUOTE_CHARS.search(text):  # a dict translate walks every character in Python
+        text = _QUOTE_CHARS.sub(lambda m: _QUOTE_OF[m.group()], text)
+    return " ".join(text.casefold().split())
 
 
 def words(text: str) -> list[str]:
@@ -70,4 +77,17 @@ def words(text: str) -> list[str]:
         >>> words("Killing 1,200 people, al-Arouri said.")
         ['killing', '1,200', 'people', 'al-arouri', 'said']
     """
-    return _WORD.findall(fold(text))
+    return folded_words(fold(text))
+
+
+def folded_words(folded: str) -> list[str]:
+    """``words`` of a text already folded (callers that keep the folded text too)."""
+    out: list[str] = []
+    for piece in folded.split(" "):
+        # most pieces are a word with punctuation around it: a word without the regex
+        core = piece.strip(_EDGE_PUNCTUATION)
+        if core.isalnum():  # the same characters as the regex's \w, less the underscore
+            out.append(core)
+        elif core:
+            out.extend(_WORD.findall(piece))
+    return out

@@ -8,6 +8,7 @@ import pytest
 from retold.collection.candidates import (
     CandidateConfig,
     Candidates,
+    cell_neighbour_pairs,
     close_sentence_pairs,
     doc_vectors,
     exact_neighbour_pairs,
@@ -63,7 +64,7 @@ def test_semantic_candidates_find_neighbours_sharing_sentences() -> None:
     offsets = np.array([0, 4, 8, 12, 16])
     usable = np.ones(len(vectors), bool)
     cfg = CandidateConfig(k=2, min_doc_cosine=0.5, min_cosine=0.8, min_pairs=3)
-    out = semantic_candidates(vectors, offsets, usable, Candidates(), cfg, threads=1)
+    out = semantic_candidates(vectors, offsets, usable, Candidates(), cfg)
     assert [(c.a, c.b, c.signals) for c in out] == [(0, 1, {"semantic"})]
 
 
@@ -108,14 +109,14 @@ def test_exact_neighbour_pairs_equal_brute_force_for_any_block_size(seed: int) -
         assert got == want_nearest
 
 
-def test_neighbour_pairs_switch_to_hnsw_above_the_exact_limit() -> None:
+def test_neighbour_pairs_switch_to_cells_above_the_exact_limit() -> None:
     rng = np.random.default_rng(3)
     base = rng.standard_normal((40, 16)).astype(np.float32)
     v = np.concatenate([base, base + 0.01 * rng.standard_normal((40, 16)).astype(np.float32)])
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     exact = neighbour_pairs(v, 1, 0.9)
     assert exact == [(i, i + 40) for i in range(40)]
-    assert neighbour_pairs(v, 1, 0.9, threads=1, exact_limit=10) == exact  # easy for HNSW too
+    assert neighbour_pairs(v, 1, 0.9, exact_limit=10) == exact  # easy for the cells too
 
 
 def test_a_documents_nearest_counts_from_the_lower_cosine_in_both_searches() -> None:
@@ -128,7 +129,7 @@ def test_a_documents_nearest_counts_from_the_lower_cosine_in_both_searches() -> 
     assert not pairs & set(neighbour_pairs(v, 3, 0.8))
     exact = neighbour_pairs(v, 3, 0.8, nearest_cosine=0.4)
     assert set(exact) == pairs  # the sources' other, weaker neighbours stay out
-    assert neighbour_pairs(v, 3, 0.8, threads=1, exact_limit=10, nearest_cosine=0.4) == exact
+    assert neighbour_pairs(v, 3, 0.8, exact_limit=10, nearest_cosine=0.4) == exact
 
 
 def test_candidates_round_trip_through_arrays() -> None:
@@ -184,3 +185,20 @@ def test_no_semantic_pair_is_proposed_inside_a_crowd_the_lexical_pairs_join() ->
     for m in range(1, 30):  # 30 documents joined: under max_bucket, not a crowd
         small.add(0, m, "minhash")
     assert any(b < 60 for _, b in semantic(small))
+
+
+def test_cell_search_finds_close_pairs_in_a_large_collection_and_repeats_itself() -> None:
+    rng = np.random.default_rng(11)
+    topics = rng.standard_normal((50, 32)).astype(np.float32)
+    v = topics[rng.integers(0, 50, 3000)] + 0.8 * rng.standard_normal((3000, 32)).astype(np.float32)
+    copies = rng.choice(3000, 200, replace=False)
+    v[copies[100:]] = v[copies[:100]] + 0.05 * rng.standard_normal((100, 32)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    planted = {
+        tuple(sorted((int(a), int(b)))) for a, b in zip(copies[:100], copies[100:], strict=True)
+    }
+    exact = set(exact_neighbour_pairs(v, 4, 0.9, nearest_cosine=0.6))
+    cells = cell_neighbour_pairs(v, 4, 0.9, nearest_cosine=0.6, probes=4, block=5000)
+    assert planted <= exact and planted <= set(cells)
+    assert len(set(cells) & exact) >= 0.95 * len(exact)
+    assert cell_neighbour_pairs(v, 4, 0.9, nearest_cosine=0.6, probes=4, block=5000) == cells

@@ -133,3 +133,31 @@ def test_fast_model_cut_text_equals_whole_text_vector() -> None:
     finally:
         fast.PIECE_CHARS = limit
     assert np.allclose(whole, cut, atol=1e-6)
+
+
+_WORD_TEXTS = [
+    "The ferry left the harbour at dawn, carrying 1,200 passengers.",
+    "Навальный заявил, что суд отклонил жалобу.",
+    "日本語のテキストです。次の文。",
+    "Über 3,5 Mio. Menschen (laut Angaben) — ein Rekord…",
+    "emoji 😀 and a tab\there",
+    "a  double space",
+    " leading space",
+    "trailing space ",
+    "<s> a special token </s> and <unk>",
+    "x",
+    "",
+    "é" * 3000,
+]
+
+
+def test_word_tokens_equal_the_tokenizer_on_whole_texts() -> None:
+    from retold.models.fast import WordTokens
+
+    tokenizer = WordLlamaEmbedder()._tokenizer
+    words = WordTokens(tokenizer, size=40)  # small: the memory empties itself on the way
+    for texts in (_WORD_TEXTS, _WORD_TEXTS[:5], _WORD_TEXTS[::-1], _WORD_TEXTS * 3):
+        flat, counts = words.encode(texts)
+        want = [e.ids for e in tokenizer.encode_batch_fast(texts, add_special_tokens=False)]
+        assert counts.tolist() == [len(w) for w in want]
+        assert flat.tolist() == [i for w in want for i in w]

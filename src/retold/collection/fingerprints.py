@@ -134,7 +134,8 @@ def token_shingles(toks: Sequence[str], ngram: int) -> list[str]:
     """Word n-grams of an already tokenised text (see ``shingles``)."""
     if len(toks) <= ngram:
         return [" ".join(toks)] if toks else []
-    return [" ".join(toks[i : i + ngram]) for i in range(len(toks) - ngram + 1)]
+    # the i-th of n shifted copies runs out first: zip stops at the last whole n-gram
+    return list(map(" ".join, zip(*(toks[i:] for i in range(ngram)), strict=False)))
 
 
 def signatures(texts: Iterable[str], config: MinHashConfig) -> Signatures:

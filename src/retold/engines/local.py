@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from collections.abc import Sequence as SequenceABC
 from concurrent.futures import Future
@@ -26,6 +26,7 @@ import numpy.typing as npt
 from retold.collection.candidates import (
     CandidateConfig,
     Candidates,
+    Rows,
     lexical_candidates,
     semantic_candidates,
     sentence_hash_candidates,
@@ -42,6 +43,7 @@ from retold.engines.prepare import (
     atomic_write,
     prepare_all,
 )
+from retold.engines.spill import DocumentFile, VectorFile
 from retold.errors import ConfigError, InputError
 from retold.segment import segment
 
@@ -80,12 +82,14 @@ class DedupConfig:
 
 
 class LazySegments(SequenceABC[Segmented]):
-    """Documents segmented on first access: only candidate pairs are verified, so only their
-    documents are segmented again after the per-document stage."""
+    """Documents segmented on access: only candidate pairs are verified, so only their
+    documents are segmented again after the per-document stage. The last ``keep`` are kept
+    (pairs come sorted, so a document's pairs mostly follow one another)."""
 
-    def __init__(self, docs: Sequence[Document]) -> None:
+    def __init__(self, docs: Sequence[Document], keep: int = 4096) -> None:
         self._docs = docs
-        self._cache: dict[int, Segmented] = {}
+        self._keep = keep
+        self._cache: OrderedDict[int, Segmented] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -94,6 +98,10 @@ class LazySegments(SequenceABC[Segmented]):
         seg = self._cache.get(i)
         if seg is None:
             seg = self._cache[i] = segment(self._docs[i])
+            if len(self._cache) > self._keep:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(i)
         return seg
 
 
@@ -102,9 +110,10 @@ def find_candidates(
     hashes: npt.NDArray[np.int64],
     usable: npt.NDArray[np.bool_],
     offsets: npt.NDArray[np.int64],
-    vectors: npt.NDArray[np.float16] | None,
+    vectors: Rows | None,
     config: CandidateConfig,
     advance: Callable[[int], None] | None = None,
+    dvecs: npt.NDArray[np.float32] | None = None,
 ) -> Candidates:
     """All three candidate signals over the prepared corpus; ``advance(1)`` after each band
     of the LSH and each other signal."""
@@ -115,7 +124,7 @@ def find_candidates(
     sentence_hash_candidates(hashes[usable], doc_of[usable], out, config)
     step(1)
     if vectors is not None:
-        semantic_candidates(vectors, offsets, usable, out, config)
+        semantic_candidates(vectors, offsets, usable, out, config, dvecs)
         step(1)
     return out
 
@@ -126,7 +135,7 @@ PARALLEL_VERIFY_MIN = 512  # fewer pairs are verified in-process: starting worke
 def verify_in_workers(
     pairs: Sequence[tuple[int, int]],
     docs: Sequence[Document],
-    vectors: npt.NDArray[np.float16] | None,
+    vectors: Rows | None,
     offsets: npt.NDArray[np.int64],
     workers: int,
     model: str | None,
@@ -213,14 +222,14 @@ class DedupResult:
     """What a dedup run returns.
 
     Attributes:
-        docs: Documents by position.
+        docs: Documents by position (read back from a file the run wrote them to).
         clusters: Clusters, largest first.
         records: The clusters.jsonl records.
         stats: Counts and seconds per stage.
         candidates: Every verified pair as ``(id_a, id_b, signals, verdict)``.
     """
 
-    docs: list[Document]
+    docs: Sequence[Document]
     clusters: list[Cluster]
     records: list[dict[str, Any]]
     stats: dict[str, Any]
@@ -287,8 +296,13 @@ def run_dedup(
     key = spec.key(cfg.batch_size)
     cache = None if work_dir is None else BatchCache(Path(work_dir) / "prepared", key)
 
-    docs: list[Document] = []
-    sigs, counts, hashes, usable, vecs, langs = [], [], [], [], [], []
+    # documents and sentence vectors wait on disk for the stages that read a few of them back
+    spill_dir = None if work_dir is None else Path(work_dir)
+    if spill_dir is not None:
+        spill_dir.mkdir(parents=True, exist_ok=True)
+    docs = DocumentFile(spill_dir)
+    vector_file: VectorFile | None = None
+    sigs, counts, hashes, usable, langs, dvec_parts = [], [], [], [], [], []
     digests = hashlib.sha256(key.encode())
     prep_stats = PrepareStats()
     t0 = time.perf_counter()
@@ -308,7 +322,11 @@ def run_dedup(
             usable.append(prep.usable)
             langs.extend(prep.languages.tolist())
             if prep.vectors is not None:
-                vecs.append(prep.vectors)
+                if vector_file is None:
+                    vector_file = VectorFile(prep.vectors.shape[1], spill_dir)
+                vector_file.append(prep.vectors)
+            if prep.doc_vectors is not None:
+                dvec_parts.append(prep.doc_vectors)
             t.advance(len(batch))
     seconds["prepare"] = time.perf_counter() - t0
     n = len(docs)
@@ -319,15 +337,17 @@ def run_dedup(
     offsets: npt.NDArray[np.int64] = np.concatenate(([0], np.cumsum(all_counts))).astype(np.int64)
     hash_arr = np.concatenate(hashes) if hashes else np.zeros(0, np.int64)
     usable_arr = np.concatenate(usable) if usable else np.zeros(0, bool)
-    vectors = None
+    vectors: VectorFile | None = None
     embedder = None
     if not cfg.lexical_only:
         from retold.models import get_embedder
 
         embedder = get_embedder(cfg.model)
-        vectors = np.concatenate(vecs) if vecs else np.zeros((0, embedder.dim), np.float16)
-        vecs.clear()  # the batches are copied: free them before the candidate stage
-    del sigs, counts, hashes, usable
+        vectors = vector_file if vector_file is not None else VectorFile(embedder.dim, spill_dir)
+    dvecs = np.concatenate(dvec_parts) if dvec_parts and len(dvec_parts) == len(sigs) else None
+    dvec_parts.clear()
+    keys = band_keys(sig_arr, cfg.lsh)  # the signatures are needed for nothing else
+    del sigs, counts, hashes, usable, sig_arr
 
     t0 = time.perf_counter()
     corpus_key = digests.hexdigest()[:32]
@@ -340,13 +360,14 @@ def run_dedup(
         resumed_candidates = cands is not None
         if cands is None:
             cands = find_candidates(
-                band_keys(sig_arr, cfg.lsh),
+                keys,
                 hash_arr,
                 usable_arr,
                 offsets,
                 vectors,
                 cfg.candidates,
                 t.advance,
+                dvecs,
             )
             if crosslingual:
                 # translated copies: documents in other languages sharing numbers, dates, names
@@ -358,6 +379,7 @@ def run_dedup(
                 save_candidates(cands_path, corpus_key, cfg, cands)
         else:
             t.advance(steps)
+    del keys, dvecs
     seconds["candidates"] = time.perf_counter() - t0
 
     verifier: PairComparer

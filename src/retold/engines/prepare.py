@@ -26,16 +26,15 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from retold.collection.candidates import CandidateConfig
+from retold.collection.candidates import CandidateConfig, doc_vectors
 from retold.collection.fingerprints import MinHashConfig, signatures, token_signatures
 from retold.documents import Document, Segmented, SentenceKind
 from retold.errors import InputError, write_error
 from retold.models import Embedder
-from retold.normalize import _WORD as WORD  # the tokeniser behind normalize.words
-from retold.normalize import fold
+from retold.normalize import fold, folded_words
 from retold.segment import segment
 
-CACHE_FORMAT = "retold.prepared/2"
+CACHE_FORMAT = "retold.prepared/3"
 
 
 @dataclass
@@ -55,6 +54,8 @@ class PreparedBatch:
             ``prepare_all``; the key under which a work directory keeps it).
         keys: Cross-lingual fingerprints of each document's lead, when asked for (the index
             stores them; ``retold.collection.crosslingual.lead_keys``); else empty.
+        doc_vectors: Each document's vector (``retold.collection.candidates.doc_vectors``),
+            with the sentence vectors.
     """
 
     segs: list[Segmented]
@@ -66,6 +67,7 @@ class PreparedBatch:
     languages: npt.NDArray[np.str_] = field(default_factory=lambda: np.zeros(0, dtype="<U8"))
     digest: str = ""
     keys: list[list[str]] = field(default_factory=list)
+    doc_vectors: npt.NDArray[np.float32] | None = None
 
 
 def sentence_hash(text: str) -> int:
@@ -122,7 +124,7 @@ def prepare_batch(
         tokens = []
         for d in docs:
             folded = fold(d.text)  # once per document: tokens and sentence hashes share it
-            tokens.append(WORD.findall(folded))
+            tokens.append(folded_words(folded))
             pieces = [p for p in _QUICK_SPLIT.split(folded) if p]
             n_per_doc.append(len(pieces))
             for p in pieces:
@@ -211,6 +213,8 @@ def prepare_arrays(
     if embedder is not None:
         t0 = time.perf_counter()
         prep.vectors = embed_batch(prep.segs, embedder)
+        offsets = np.concatenate(([0], np.cumsum(prep.counts))).astype(np.int64)
+        prep.doc_vectors = doc_vectors(prep.vectors, offsets, prep.usable)
         seconds["embed"] = time.perf_counter() - t0
     prep.segs = []
     return prep, seconds
@@ -265,6 +269,7 @@ class BatchCache:
                     vectors,
                     z["languages"],
                     digest,
+                    doc_vectors=z["doc_vectors"] if "doc_vectors" in z.files else None,
                 )
         except (OSError, ValueError, KeyError, EOFError):
             return None  # a damaged file is recomputed
@@ -280,6 +285,8 @@ class BatchCache:
         }
         if prep.vectors is not None:
             arrays["vectors"] = prep.vectors
+        if prep.doc_vectors is not None:
+            arrays["doc_vectors"] = prep.doc_vectors
         with atomic_write(self._path(k)) as f:
             np.savez(f, allow_pickle=False, **arrays)
 

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
-from retold.collection.candidates import _bucket_pairs, close_sentence_pairs, doc_vectors
+from retold.collection.candidates import _bucket_pairs, close_sentence_pairs_many, doc_vectors
 from retold.collection.cluster import build_clusters, cluster_record
 from retold.collection.fingerprints import band_keys
 from retold.collection.verify import Edge, LexicalComparer, PairComparer, verify
@@ -230,18 +231,21 @@ def semantic_check(
     shards = Shards(url, shard_size, with_vectors=True)
     store = Store(url)
     usable: dict[int, list[Any]] = {}
+    held: dict[int, npt.NDArray[np.float16]] = {}
+    for p in sorted({p for pair in pairs for p in pair}):
+        k = p // shard_size
+        if k not in usable:
+            usable[k] = store.read_table("2-prepare", part_name(k)).column("usable").to_pylist()
+        mask = np.asarray(usable[k][p % shard_size], bool)
+        v = shards.vectors16(p)
+        held[p] = v[mask] if len(mask) else v[:0]
+    found = close_sentence_pairs_many(
+        [(held[i], held[j]) for i, j in pairs], cfg.candidates.min_cosine
+    )
     out = []
-    for i, j in pairs:
-        vs = []
-        for p in (i, j):
-            k = p // shard_size
-            if k not in usable:
-                usable[k] = store.read_table("2-prepare", part_name(k)).column("usable").to_pylist()
-            mask = np.asarray(usable[k][p % shard_size], bool)
-            v = shards.vectors16(p)
-            vs.append(v[mask] if len(mask) else v[:0])
-        need = min(cfg.candidates.min_pairs, len(vs[0]), len(vs[1]))
-        if need and close_sentence_pairs(vs[0], vs[1], cfg.candidates.min_cosine) >= need:
+    for (i, j), n in zip(pairs, found.tolist(), strict=True):
+        need = min(cfg.candidates.min_pairs, len(held[i]), len(held[j]))
+        if need and n >= need:
             out.append((i, j))
     return out
 

@@ -6,6 +6,12 @@ so one long unpunctuated line among a few sentences needs gigabytes. Here nothin
 texts longer than ``PIECE_CHARS`` are cut at spaces into pieces, pieces are tokenized a bounded
 number of characters at a time, and each piece's token rows are summed into its text's row.
 Memory stays bounded by the chunk size whatever one text holds.
+
+The tokenizer (Llama's BPE: a space becomes ``▁`` and no vocabulary entry has ``▁`` after its
+first character) never merges across a space, so a text's tokens are its words' tokens, each
+word tokenized as ``▁word``. Words are tokenized once and remembered (``WordTokens``); texts
+the rule does not cover (two spaces in a row, a space at either end, ``<`` that may open a
+special token) go to the tokenizer whole.
 """
 
 from __future__ import annotations
@@ -24,6 +30,95 @@ SPARSE_MIN = 512  # sentences from which the sparse product is used
 PIECE_CHARS = 10_000  # longer texts are tokenized in pieces cut at spaces
 DENSE_CHUNK_CHARS = 1 << 16  # characters gathered at once on the small-batch path
 SPARSE_CHUNK_CHARS = 1 << 23  # characters tokenized at once on the sparse path
+WORD_CACHE_SIZE = 1 << 20  # words whose tokens are remembered; the memory is emptied beyond
+
+
+class WordTokens:
+    """Token ids of texts, computed word by word with each distinct word tokenized once.
+
+    Gives the ids the tokenizer gives the whole text (see the module's note); the test suite
+    checks it on texts in many languages. Known words are numbered; their ids lie one after
+    the other in one array, so a batch's ids are gathered by numpy.
+    """
+
+    def __init__(self, tokenizer: Any, size: int = WORD_CACHE_SIZE) -> None:
+        self._tokenizer = tokenizer
+        self._size = size
+        self._clear()
+
+    def _clear(self) -> None:
+        self._number: dict[str, int] = {}
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._starts = np.zeros(0, dtype=np.int64)
+        self._lengths = np.zeros(0, dtype=np.int64)
+
+    def encode(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Token ids of all ``texts`` one after the other, and how many each text has."""
+        plain = list(map(_word_by_word, texts))
+        if all(plain):
+            return self._by_words(texts)
+        mask = np.asarray(plain, dtype=bool)
+        flat, by_words = self._by_words([t for t, ok in zip(texts, plain, strict=True) if ok])
+        odd = np.flatnonzero(~mask).tolist()
+        encoded = self._tokenizer.encode_batch_fast(
+            [texts[k] for k in odd], add_special_tokens=False
+        )
+        counts = np.zeros(len(texts), dtype=np.int64)
+        counts[mask] = by_words
+        counts[odd] = [len(e.ids) for e in encoded]
+        # ids of the plain texts before position k: where text k's own ids go in
+        before = np.concatenate(([0], np.cumsum(np.where(mask, counts, 0))))
+        parts: list[npt.NDArray[np.int64]] = []
+        used = 0
+        for k, e in zip(odd, encoded, strict=True):
+            parts.append(flat[used : before[k]])
+            parts.append(np.asarray(e.ids, dtype=np.int64))
+            used = int(before[k])
+        parts.append(flat[used:])
+        return np.concatenate(parts), counts
+
+    def _by_words(
+        self, texts: Sequence[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        if not texts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        words = " ".join(texts).split(" ")
+        number = self._number
+        missing = list(set(words).difference(number))
+        if len(number) + len(missing) > self._size:
+            self._clear()
+            number = self._number
+            missing = list(set(words))
+        if missing:
+            self._learn(missing)
+        which = np.fromiter(map(number.__getitem__, words), dtype=np.int64, count=len(words))
+        starts, lengths = self._starts[which], self._lengths[which]
+        total = int(lengths.sum())
+        ends = np.cumsum(lengths)
+        # position p of the output takes ids[starts[w] + (p - first output position of w)]
+        flat = self._ids[np.repeat(starts - (ends - lengths), lengths) + np.arange(total)]
+        spaces = np.fromiter((t.count(" ") for t in texts), dtype=np.int64, count=len(texts))
+        firsts = np.concatenate(([0], np.cumsum(spaces + 1)[:-1]))
+        return flat, np.add.reduceat(lengths, firsts)
+
+    def _learn(self, words: list[str]) -> None:
+        encoded = self._tokenizer.encode_batch_fast(words, add_special_tokens=False)
+        ids = [e.ids for e in encoded]
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        new = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+        base = len(self._number)
+        self._number.update(zip(words, range(base, base + len(words)), strict=True))
+        starts = len(self._ids) + np.cumsum(lengths) - lengths
+        self._ids = np.concatenate((self._ids, new))
+        self._starts = np.concatenate((self._starts, starts))
+        self._lengths = np.concatenate((self._lengths, lengths))
+
+
+def _word_by_word(text: str) -> bool:
+    """Whether ``text`` tokenizes as its words do (single spaces inside, none at the ends)."""
+    return (
+        bool(text) and "<" not in text and "  " not in text and text[0] != " " and text[-1] != " "
+    )
 
 
 def split_long(text: str, limit: int | None = None) -> list[str]:
@@ -77,6 +172,7 @@ class WordLlamaEmbedder:
         self._tokenizer: Any = self._model.tokenizer
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
+        self._words = WordTokens(self._tokenizer)
 
     def encode(self, texts: Sequence[str], batch_size: int = 8192) -> Vectors:
         """Unit vectors of ``texts``.
@@ -92,10 +188,7 @@ class WordLlamaEmbedder:
         lengths = np.zeros(len(texts), dtype=np.int64)
         max_chars = SPARSE_CHUNK_CHARS if sparse else DENSE_CHUNK_CHARS
         for owners, pieces in _chunks(texts, batch_size, max_chars):
-            encoded = self._tokenizer.encode_batch_fast(pieces, add_special_tokens=False)
-            ids = [e.ids for e in encoded]
-            counts = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-            flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(counts.sum()))
+            flat, counts = self._words.encode(pieces)
             np.clip(flat, 0, self._matrix.shape[0] - 1, out=flat)
             piece_sums = (self._sparse_sums if sparse else self._dense_sums)(flat, counts)
             first, last = int(owners[0]), int(owners[-1])
