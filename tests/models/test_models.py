@@ -155,9 +155,10 @@ def test_word_tokens_equal_the_tokenizer_on_whole_texts() -> None:
     from retold.models.fast import WordTokens
 
     tokenizer = WordLlamaEmbedder()._tokenizer
-    words = WordTokens(tokenizer, size=40)  # small: the memory empties itself on the way
-    for texts in (_WORD_TEXTS, _WORD_TEXTS[:5], _WORD_TEXTS[::-1], _WORD_TEXTS * 3):
-        flat, counts = words.encode(texts)
-        want = [e.ids for e in tokenizer.encode_batch_fast(texts, add_special_tokens=False)]
-        assert counts.tolist() == [len(w) for w in want]
-        assert flat.tolist() == [i for w in want for i in w]
+    # small memories, by words and by characters: they empty themselves on the way
+    for words in (WordTokens(tokenizer, size=40), WordTokens(tokenizer, chars=200)):
+        for texts in (_WORD_TEXTS, _WORD_TEXTS[:5], _WORD_TEXTS[::-1], _WORD_TEXTS * 3):
+            flat, counts = words.encode(texts)
+            want = [e.ids for e in tokenizer.encode_batch_fast(texts, add_special_tokens=False)]
+            assert counts.tolist() == [len(w) for w in want]
+            assert flat.tolist() == [i for w in want for i in w]

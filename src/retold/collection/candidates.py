@@ -330,7 +330,7 @@ def neighbour_pairs(
         return []
     first_of = distinct_rows(dvecs)
     firsts = np.unique(first_of)
-    reps = dvecs[firsts]
+    reps = dvecs if len(firsts) == len(dvecs) else dvecs[firsts]  # no copy when all differ
     if len(reps) < 2:
         found: list[Pair] = []
     elif len(reps) <= exact_limit:

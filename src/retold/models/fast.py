@@ -31,6 +31,7 @@ PIECE_CHARS = 10_000  # longer texts are tokenized in pieces cut at spaces
 DENSE_CHUNK_CHARS = 1 << 16  # characters gathered at once on the small-batch path
 SPARSE_CHUNK_CHARS = 1 << 23  # characters tokenized at once on the sparse path
 WORD_CACHE_SIZE = 1 << 20  # words whose tokens are remembered; the memory is emptied beyond
+WORD_CACHE_CHARS = 1 << 26  # or beyond this many characters of them (long unbroken lines)
 
 
 class WordTokens:
@@ -41,12 +42,16 @@ class WordTokens:
     the other in one array, so a batch's ids are gathered by numpy.
     """
 
-    def __init__(self, tokenizer: Any, size: int = WORD_CACHE_SIZE) -> None:
+    def __init__(
+        self, tokenizer: Any, size: int = WORD_CACHE_SIZE, chars: int = WORD_CACHE_CHARS
+    ) -> None:
         self._tokenizer = tokenizer
         self._size = size
+        self._max_chars = chars
         self._clear()
 
     def _clear(self) -> None:
+        self._chars = 0
         self._number: dict[str, int] = {}
         self._ids = np.zeros(0, dtype=np.int64)
         self._starts = np.zeros(0, dtype=np.int64)
@@ -85,7 +90,8 @@ class WordTokens:
         words = " ".join(texts).split(" ")
         number = self._number
         missing = list(set(words).difference(number))
-        if len(number) + len(missing) > self._size:
+        new_chars = sum(map(len, missing))
+        if len(number) + len(missing) > self._size or self._chars + new_chars > self._max_chars:
             self._clear()
             number = self._number
             missing = list(set(words))
@@ -106,6 +112,7 @@ class WordTokens:
         ids = [e.ids for e in encoded]
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
         new = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+        self._chars += sum(map(len, words))
         base = len(self._number)
         self._number.update(zip(words, range(base, base + len(words)), strict=True))
         starts = len(self._ids) + np.cumsum(lengths) - lengths
