@@ -237,6 +237,57 @@ def llm_docs(rng: random.Random, n: int) -> tuple[list[Document], list[tuple[str
     return docs, gold
 
 
+def score_run(
+    result: DedupResult, gold: list[tuple[str, str]], llm_gold: list[tuple[str, str]]
+) -> tuple[dict[str, int], int, int, set[tuple[str, str]], list[tuple[str, str]]]:
+    """Cluster of each document, planted pairs found (all, LLM), copy pairs, wrong pairs."""
+    where = members(result)
+    found = sum(1 for a, b in gold if a in where and where.get(a) == where.get(b))
+    llm_found = sum(1 for a, b in llm_gold if a in where and where.get(a) == where.get(b))
+    pairs = {(r["source"], m["id"]) for r in result.records for m in r["members"][1:]}
+    gold_set = set(gold)
+    bad = [
+        p
+        for p in pairs
+        if p[0].startswith("bg/")
+        or p[1].startswith("bg/")
+        or any(p[0].startswith(s) != p[1].startswith(s) for s in ("msrp/", "llm/"))
+        or (p[0].startswith(("msrp/", "llm/")) and p not in gold_set)
+    ]
+    return where, found, llm_found, pairs, bad
+
+
+def print_run(
+    name: str,
+    result: DedupResult,
+    wall: float,
+    cpu: float,
+    peak_mb: float,
+    gold: list[tuple[str, str]],
+    llm_gold: list[tuple[str, str]],
+) -> dict[str, int]:
+    """Print one run's figures; return the cluster of each document."""
+    where, found, llm_found, pairs, bad = score_run(result, gold, llm_gold)
+    n = result.stats["documents"]
+    print(
+        f"\n[{name}] {n} docs in {wall:.1f} s wall, {cpu:.1f} s CPU (workers included)"
+        f" ({n / wall:,.0f} docs/s); peak RSS of the main process and its workers"
+        f" together {peak_mb:.0f} MB"
+    )
+    print(json.dumps(result.stats))
+    print(f"[{name}] planted rewrites found: {found}/{len(gold)} = {found / len(gold):.3f}")
+    if llm_gold:
+        print(f"[{name}] of them LLM rewrites: {llm_found}/{len(llm_gold)}")
+    print(
+        f"[{name}] copy pairs reported: {len(pairs)}; wrong (background, cross-set or"
+        f" non-gold msrp): {len(bad)}; precision {1 - len(bad) / max(1, len(pairs)):.4f}"
+    )
+    print(f"[{name}] copies by verdict: {result.verdict_counts()}")
+    for p in bad[:10]:
+        print("   wrong:", p)
+    return where
+
+
 def write_corpus(args: argparse.Namespace) -> None:
     """The planted corpus of ``args.docs`` documents, streamed to ``args.out``."""
     rng = random.Random(args.seed)
@@ -310,38 +361,10 @@ def run_planted(args: argparse.Namespace) -> None:
         if not lexical:
             walls[crosslingual].append(wall)
             cpu_on += cpu if crosslingual else 0.0
-        where = members(result)
-        found = sum(1 for a, b in gold if a in where and where.get(a) == where.get(b))
-        llm_found = sum(1 for a, b in llm_gold if a in where and where.get(a) == where.get(b))
-        pairs = {(r["source"], m["id"]) for r in result.records for m in r["members"][1:]}
-        gold_set = set(gold)
-        bad = [
-            p
-            for p in pairs
-            if p[0].startswith("bg/")
-            or p[1].startswith("bg/")
-            or any(p[0].startswith(s) != p[1].startswith(s) for s in ("msrp/", "llm/"))
-            or (p[0].startswith(("msrp/", "llm/")) and p not in gold_set)
-        ]
         name = "lexical-only" if lexical else "full"
         if args.crosslingual_off_too:
             name += ", crosslingual " + ("on" if crosslingual else "off")
-        print(
-            f"\n[{name}] {len(docs)} docs in {wall:.1f} s wall, {cpu:.1f} s CPU (workers included)"
-            f" ({len(docs) / wall:,.0f} docs/s); peak RSS of the main process and its workers"
-            f" together {mem.peak_mb:.0f} MB"
-        )
-        print(json.dumps(result.stats))
-        print(f"[{name}] planted rewrites found: {found}/{len(gold)} = {found / len(gold):.3f}")
-        if llm_gold:
-            print(f"[{name}] of them LLM rewrites: {llm_found}/{len(llm_gold)}")
-        print(
-            f"[{name}] copy pairs reported: {len(pairs)}; wrong (background, cross-set or"
-            f" non-gold msrp): {len(bad)}; precision {1 - len(bad) / max(1, len(pairs)):.4f}"
-        )
-        print(f"[{name}] copies by verdict: {result.verdict_counts()}")
-        for p in bad[:10]:
-            print("   wrong:", p)
+        where = print_run(name, result, wall, cpu, mem.peak_mb, gold, llm_gold)
         if lexical:
             lex_wall, lex_cpu, lex_where = wall, cpu, where
         if not lexical or len(modes) == 1:
@@ -425,37 +448,7 @@ def run_streamed(args: argparse.Namespace) -> None:
             total=total,
         )
     wall, cpu = time.perf_counter() - t, cpu_seconds() - c
-    where = members(result)
-    found = sum(1 for a, b in gold if a in where and where.get(a) == where.get(b))
-    llm_found = sum(1 for a, b in llm_gold if a in where and where.get(a) == where.get(b))
-    pairs = {(r["source"], m["id"]) for r in result.records for m in r["members"][1:]}
-    gold_set = set(gold)
-    bad = [
-        p
-        for p in pairs
-        if p[0].startswith("bg/")
-        or p[1].startswith("bg/")
-        or any(p[0].startswith(s) != p[1].startswith(s) for s in ("msrp/", "llm/"))
-        or (p[0].startswith(("msrp/", "llm/")) and p not in gold_set)
-    ]
-    name = "lexical-only" if lexical else "full"
-    n = result.stats["documents"]
-    print(
-        f"\n[{name}] {n} docs in {wall:.1f} s wall, {cpu:.1f} s CPU (workers included)"
-        f" ({n / wall:,.0f} docs/s); peak RSS of the main process and its workers"
-        f" together {mem.peak_mb:.0f} MB"
-    )
-    print(json.dumps(result.stats))
-    print(f"[{name}] planted rewrites found: {found}/{len(gold)} = {found / len(gold):.3f}")
-    if llm_gold:
-        print(f"[{name}] of them LLM rewrites: {llm_found}/{len(llm_gold)}")
-    print(
-        f"[{name}] copy pairs reported: {len(pairs)}; wrong (background, cross-set or"
-        f" non-gold msrp): {len(bad)}; precision {1 - len(bad) / max(1, len(pairs)):.4f}"
-    )
-    print(f"[{name}] copies by verdict: {result.verdict_counts()}")
-    for p in bad[:10]:
-        print("   wrong:", p)
+    print_run("lexical-only" if lexical else "full", result, wall, cpu, mem.peak_mb, gold, llm_gold)
 
 
 def main() -> None:
