@@ -482,7 +482,6 @@ def cell_neighbour_pairs(
     nearest_cosine: float | None = None,
     probes: int = 16,
     seed: int = 0,
-    cells_per_root: float = 1.0,
     block: int = 1 << 24,
 ) -> list[Pair]:
     """``neighbour_pairs`` over cells of similar documents (approximate, deterministic).
@@ -506,7 +505,7 @@ def cell_neighbour_pairs(
     """
     n = len(dvecs)
     mat = np.ascontiguousarray(dvecs, dtype=np.float32)
-    n_cells = max(1, min(n, round(cells_per_root * float(np.sqrt(n)))))
+    n_cells = max(1, min(n, round(float(np.sqrt(n)))))
     probes = min(probes, n_cells)
     centred = mat - mat.mean(axis=0)
     centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
@@ -695,9 +694,21 @@ def semantic_candidates(
         for d in sorted({d for pair in part for d in pair}):
             sd = slice(offsets[d], offsets[d + 1])
             held[d] = vectors[sd][usable[sd]].astype(np.float32)  # once a document
-        found = close_sentence_pairs_many([(held[i], held[j]) for i, j in part], cfg.min_cosine)
-        for (i, j), n in zip(part, found.tolist(), strict=True):
-            need = min(cfg.min_pairs, len(held[i]), len(held[j]))
-            if need and n >= need:
-                out.add(i, j, "semantic", n)
+        for i, j, n in sentence_checked(part, held, cfg):
+            out.add(i, j, "semantic", n)
+    return out
+
+
+def sentence_checked(
+    pairs: Sequence[Pair], held: Mapping[int, npt.NDArray[np.floating]], cfg: CandidateConfig
+) -> list[tuple[int, int, int]]:
+    """``(i, j, close pairs)`` for the neighbour pairs that share ``min_pairs`` close sentence
+    pairs (all of the shorter document's, when it has fewer); ``held`` maps each document to
+    its usable sentence vectors. Both engines decide semantic candidates here."""
+    found = close_sentence_pairs_many([(held[i], held[j]) for i, j in pairs], cfg.min_cosine)
+    out = []
+    for (i, j), n in zip(pairs, found.tolist(), strict=True):
+        need = min(cfg.min_pairs, len(held[i]), len(held[j]))
+        if need and n >= need:
+            out.append((i, j, n))
     return out

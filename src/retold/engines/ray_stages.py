@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from retold.collection.candidates import _bucket_pairs, close_sentence_pairs_many, doc_vectors
+from retold.collection.candidates import _bucket_pairs, doc_vectors, sentence_checked
 from retold.collection.cluster import build_clusters, cluster_record
 from retold.collection.fingerprints import band_keys
 from retold.collection.verify import Edge, LexicalComparer, PairComparer, verify
@@ -239,15 +239,7 @@ def semantic_check(
         mask = np.asarray(usable[k][p % shard_size], bool)
         v = shards.vectors16(p)
         held[p] = v[mask] if len(mask) else v[:0]
-    found = close_sentence_pairs_many(
-        [(held[i], held[j]) for i, j in pairs], cfg.candidates.min_cosine
-    )
-    out = []
-    for (i, j), n in zip(pairs, found.tolist(), strict=True):
-        need = min(cfg.candidates.min_pairs, len(held[i]), len(held[j]))
-        if need and n >= need:
-            out.append((i, j))
-    return out
+    return [(i, j) for i, j, _ in sentence_checked(pairs, held, cfg.candidates)]
 
 
 class VerifyPart:
