@@ -6,6 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retold.pair.specifics import (
+    _WORDS,
+    MONTHS,
+    _month_words,
     carried_names,
     dates,
     latin_key,
@@ -76,3 +79,20 @@ def test_numbers_never_fail_and_keys_are_never_empty(text: str) -> None:
 def test_a_full_stop_after_a_date_is_not_part_of_it() -> None:
     assert [d[2] for d in dates("Вода спадёт к 14 марта. Потом")] == ["14 марта"]
     assert [d[2] for d in dates("due on 14 Dec. next year")] == ["14 Dec."]
+
+
+# what _month_words must find: every maximal run of letters whose lower case is a month name
+def _month_words_by_definition(text: str) -> list[tuple[int, int]]:
+    return [w.span() for w in _WORDS.finditer(text) if w.group().lower() in MONTHS]
+
+
+_MONTHISH = st.lists(
+    st.sampled_from([*"MmAaYyRrcChHİıΣσςǅ.-_5 1\n", "März", "MAY", "мая", "Mayday"]),
+    max_size=30,
+).map("".join)
+
+
+@given(st.one_of(st.text(max_size=60), _MONTHISH))
+def test_month_words_are_the_words_that_are_month_names(text: str) -> None:
+    assert _month_words(text) == _month_words_by_definition(text)
+    assert _month_words(" " + text) == [(a + 1, b + 1) for a, b in _month_words_by_definition(text)]

@@ -21,6 +21,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retold.collection.candidates import Candidates
 from retold.documents import Document
@@ -74,12 +75,15 @@ def lead_keys(doc: Document, config: CrosslingualCandidateConfig | None = None) 
     return fingerprints(_lead(doc, (config or CrosslingualCandidateConfig()).lead_chars))
 
 
+_STEM_LETTERS = str.maketrans("yjw", "iiv")
+
+
+@lru_cache(maxsize=1 << 16)  # a collection writes the same names again and again
 def _name_stem(word: str) -> str:
     # transliterations disagree on vowels and a few letters (Navalnyy / Navalny, Aleksey /
     # Alexei): fold those, and keep a stem so that case endings do not matter
     key = latin_key(word).replace("kh", "h").replace("ks", "x")
-    key = key.translate(str.maketrans("yjw", "iiv"))
-    return key[:5]
+    return key.translate(_STEM_LETTERS)[:5]
 
 
 def fingerprints(text: str) -> set[str]:

@@ -44,6 +44,7 @@ MONTHS: dict[str, int] = {}
 for _number, _forms in _MONTH_FORMS.items():
     for _form in _forms.split():
         MONTHS.setdefault(_form, _number)
+_MONTH_KEYS = frozenset(MONTHS)
 # a month word is found by dictionary look-up, then its day beside it: one pass over the words
 # is much cheaper than a regular expression with a hundred month names in it
 _WORDS = re.compile(r"[^\W\d_]{3,}")
@@ -117,6 +118,39 @@ def readings(number: str, scale: str | None = None) -> frozenset[str]:
     return frozenset(f"{v:.6g}" if v != int(v) else str(int(v)) for v in values)
 
 
+def _is_letter(c: str) -> bool:
+    # what [^\W\d_] matches: a word character that is neither a digit nor "_"
+    return c.isalnum() and not c.isdecimal()
+
+
+def _month_words(text: str) -> list[tuple[int, int]]:
+    """Spans of the words of ``text`` (maximal runs of letters, ``_WORDS``) that are month
+    names, in order.
+
+    Most words are not month names: the month forms a text has are found first among its
+    distinct lower-cased words, then only those are looked for, with a check that each is a
+    whole word.
+    """
+    lowered = text.lower()
+    forms = set(_WORDS.findall(lowered)) & _MONTH_KEYS
+    if not forms:
+        return []
+    if len(lowered) != len(text):  # a letter that lower-cases to two: offsets differ
+        return [w.span() for w in _WORDS.finditer(text) if w.group().lower() in MONTHS]
+    spans = []
+    for form in forms:
+        at = lowered.find(form)
+        while at >= 0:
+            end = at + len(form)
+            if not (at and _is_letter(text[at - 1])) and not (
+                end < len(text) and _is_letter(text[end])
+            ):
+                spans.append((at, end))
+            at = lowered.find(form, end)
+    spans.sort()
+    return spans
+
+
 def dates(text: str) -> list[tuple[int, int, str, str]]:
     """Dates of a text in any known language: ``(start, end, as written, "<month>-<day>")``.
 
@@ -127,17 +161,17 @@ def dates(text: str) -> list[tuple[int, int, str, str]]:
         ['3-14', '3-14', '3-14', '3-14']
     """
     out = []
-    for w in _WORDS.finditer(text):
-        month = MONTHS.get(w.group().lower())
+    for start, end in _month_words(text):
+        month = MONTHS.get(text[start:end].lower())
         if month is None:
             continue
-        start, end = w.span()
         before = _DAY_BEFORE.search(text, max(0, start - 12), start)
         after = None if before else _DAY_AFTER.match(text, end)
         if before:
+            word_length = end - start
             day, start = int(before.group(1)), before.start()
             # the dot of an abbreviated month ("14 Dec.") is part of the date; a full stop is not
-            end += len(w.group()) <= 4 and text[end : end + 1] == "."
+            end += word_length <= 4 and text[end : end + 1] == "."
         elif after:
             day, end = int(after.group(1)), after.end()
         else:
@@ -233,13 +267,15 @@ def names(text: str) -> dict[str, str]:
         ['aleksey', 'navalnyy', 'reuters']
     """
     out: dict[str, str] = {}
-    sentence_start = True
-    for m in _CAPITALISED.finditer(text):
+    found = _CAPITALISED.finditer(text)
+    next(found, None)  # the first capitalised word is taken for a sentence start
+    for m in found:
         word = m.group(1)
-        before = text[max(0, m.start() - 3) : m.start()].rstrip()
-        starts = sentence_start or not before or before[-1] in '.!?:«"“„'
-        sentence_start = False
-        if not word[0].isupper() or starts or len(word) < 3:
+        if len(word) < 3 or not word[0].isupper():
+            continue
+        start = m.start()
+        before = text[max(0, start - 3) : start].rstrip()
+        if not before or before[-1] in '.!?:«"“„':  # a sentence start
             continue
         key = latin_key(word)
         if len(key) >= 3:
