@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
-from retold.errors import ConfigError
+from retold.errors import ConfigError, RetoldError
 from retold.models import Embedder, get_embedder
 from retold.models.fast import WordLlamaEmbedder
 
@@ -162,3 +164,24 @@ def test_word_tokens_equal_the_tokenizer_on_whole_texts() -> None:
             want = [e.ids for e in tokenizer.encode_batch_fast(texts, add_special_tokens=False)]
             assert counts.tolist() == [len(w) for w in want]
             assert flat.tolist() == [i for w in want for i in w]
+
+
+def test_fast_model_names_the_reinstall_when_its_files_are_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(RetoldError, match=r"is missing: reinstall it with pip install"):
+        WordLlamaEmbedder()
+
+
+def test_fast_model_loads_without_importing_the_wordllama_package() -> None:
+    code = (
+        "import sys\n"
+        "from retold.models.fast import WordLlamaEmbedder\n"
+        "assert WordLlamaEmbedder().encode(['A short sentence.']).shape == (1, 256)\n"
+        "print(sorted(m for m in ('wordllama', 'pydantic', 'requests') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -24,8 +24,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from retold.errors import RetoldError
 from retold.models.base import Vectors, normalize_rows
 
+WHEEL = "wordllama==0.4.0.post1"
+WEIGHTS = "l2_supercat"  # the model inside that wheel
 SPARSE_MIN = 512  # sentences from which the sparse product is used
 PIECE_CHARS = 10_000  # longer texts are tokenized in pieces cut at spaces
 DENSE_CHUNK_CHARS = 1 << 16  # characters gathered at once on the small-batch path
@@ -166,17 +169,29 @@ class WordLlamaEmbedder:
     floor = 0.45
 
     def __init__(self) -> None:
-        import wordllama
-        from wordllama import WordLlama
+        # The weights and the tokenizer are read from the wheel's folder directly: importing
+        # the wordllama package (pydantic, requests, toml) took 0.5 s of a 1 s cold compare,
+        # and its load() would try the network unless told not to.
+        from importlib.util import find_spec
 
-        # A plain load() tries the network; the weights ship next to the package.
-        self._model = WordLlama.load(
-            disable_download=True, cache_dir=Path(wordllama.__file__).parent
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        spec = find_spec("wordllama")
+        folder = spec.submodule_search_locations if spec else None
+        root = Path(next(iter(folder))) if folder else Path("wordllama")
+        weights = root / "weights" / f"{WEIGHTS}_{self.dim}.safetensors"
+        tokenizer = root / "tokenizers" / f"{WEIGHTS}_tokenizer_config.json"
+        for path in (weights, tokenizer):
+            if not path.is_file():
+                raise RetoldError(
+                    f"the fast model's {path} is missing: reinstall it with"
+                    f" pip install --force-reinstall '{WHEEL}'"
+                )
+        self._matrix = np.ascontiguousarray(
+            load_file(str(weights))["embedding.weight"], dtype=np.float32
         )
-        self._matrix = np.ascontiguousarray(self._model.embedding, dtype=np.float32)
-        # wordllama's embed (which needs padding) is never called, so its tokenizer is reused
-        # without padding rather than copied
-        self._tokenizer: Any = self._model.tokenizer
+        self._tokenizer: Any = Tokenizer.from_file(str(tokenizer))
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
         self._words = WordTokens(self._tokenizer)
