@@ -3,9 +3,12 @@
 Usage:
     python benchmarks/datatrove_bench.py --docs 10000
     python benchmarks/datatrove_bench.py --docs 100000 --configs default,matched
+    python benchmarks/datatrove_bench.py --corpus planted-1m.jsonl --configs default
 
 The corpus is the one ``dedup_bench.py planted --docs N`` builds (BBC articles, planted MSRP
-rewrites, bigram-chain background; same seeds), written once as two JSONL shards (not timed).
+rewrites, bigram-chain background; same seeds), or the JSONL file ``--corpus`` names (one that
+``dedup_bench.py corpus`` wrote, its planted pairs beside it in ``FILE.gold.json``), written once
+as two JSONL shards (not timed).
 Each tool then runs in its own child process on those shards, from reading to written output:
 
 - retold: ``retold dedup SHARDS --lexical-only --num-cpus W -q -o clusters.jsonl``;
@@ -82,6 +85,14 @@ def build_corpus(n: int, seed: int) -> tuple[list[Document], list[tuple[str, str
     docs = bbc + planted + bg
     random.Random(seed + 1).shuffle(docs)
     return docs, gold
+
+
+def read_corpus_file(path: Path) -> tuple[list[Document], list[tuple[str, str]]]:
+    """The documents of a ``dedup_bench.py corpus`` file and its planted pairs."""
+    with path.open(encoding="utf-8") as f:
+        docs = [Document(**json.loads(line)) for line in f]
+    gold = json.loads(path.with_name(path.name + ".gold.json").read_text())["gold"]
+    return docs, [tuple(p) for p in gold]
 
 
 def write_shards(docs: list[Document], folder: Path, shards: int) -> None:
@@ -350,6 +361,7 @@ def report(
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--docs", type=int, default=10_000)
+    ap.add_argument("--corpus", type=Path, help="a dedup_bench.py corpus file instead of --docs")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2, help="processes for each tool")
     ap.add_argument("--configs", default="default,matched", help="datatrove MinhashConfigs to run")
@@ -365,10 +377,13 @@ def main() -> None:
     if not BBC.exists():
         sys.exit(f"{BBC} not found: this benchmark needs ../shared/eval")
 
-    root = Path(args.work_dir) / f"n{args.docs}"
+    root = Path(args.work_dir) / (args.corpus.stem if args.corpus else f"n{args.docs}")
     shutil.rmtree(root, ignore_errors=True)
     t = time.perf_counter()
-    docs, gold = build_corpus(args.docs, args.seed)
+    if args.corpus:
+        docs, gold = read_corpus_file(args.corpus)
+    else:
+        docs, gold = build_corpus(args.docs, args.seed)
     corpus = root / "corpus"
     write_shards(docs, corpus, args.workers)
     print(f"corpus: {len(docs)} docs in {args.workers} shards, {time.perf_counter() - t:.1f} s")
