@@ -42,7 +42,12 @@ _POOL: ThreadPoolExecutor | None = None
 
 
 def _threads() -> int:
-    return min(4, os.cpu_count() or 1)
+    """Threads for one forward pass: the cores this process may use, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
 
 
 def _pool() -> ThreadPoolExecutor:
