@@ -21,7 +21,8 @@ Each tool then runs in its own child process on those shards, from reading to wr
   (spaCy) unless ``--tokenizer whitespace`` (its text is already stripped of punctuation).
 
 Reported per run: wall seconds, CPU seconds of the child and every process under it, docs/s,
-peak RSS of the process tree (``PeakMemory(children=True)``), and recall of a reference of
+peak RSS of the tool's processes (``PeakMemory(children=True)`` of the process tree, less this
+process's own RSS, which holds the reference while the tool runs), and recall of a reference of
 near-duplicate pairs that neither tool defines: every pair in a group of exact duplicates
 (``dedup_bench.exact_groups``) plus every pair of documents whose sets of word 5-grams
 (lower-cased ``\\w+`` words) have Jaccard >= ``--ref-jaccard``, found exactly by prefix
@@ -194,6 +195,9 @@ def children_cpu() -> float:
 
 def measured(cmd: list[str], log: Path) -> dict[str, float]:
     """Run ``cmd``, its stderr (datatrove's log) to ``log``; wall, CPU and peak RSS."""
+    import psutil
+
+    own_mb = psutil.Process().memory_info().rss / 2**20
     c0 = children_cpu()
     t0 = time.perf_counter()
     with (
@@ -205,7 +209,8 @@ def measured(cmd: list[str], log: Path) -> dict[str, float]:
     wall = time.perf_counter() - t0
     # waited-for descendants are exact; the sample catches those reaped elsewhere
     cpu = max(children_cpu() - c0, tree.seconds)
-    return {"wall": wall, "cpu": cpu, "rss_mb": mem.peak_mb}
+    # the tree includes this process, idle while the tool runs but holding the reference
+    return {"wall": wall, "cpu": cpu, "rss_mb": mem.peak_mb - own_mb}
 
 
 # --- the two tools ---------------------------------------------------------------------------
