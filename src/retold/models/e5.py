@@ -208,13 +208,13 @@ class E5Numpy:
         r.take("<i")
         self.tokenizer = Tokenizer(r)
         (ndir,) = r.take("<i")
-        tensors: dict[str, tuple[int, int, int]] = {}
+        tensors: dict[str, tuple[int, int]] = {}  # name: (offset, bytes)
         for _ in range(ndir):
             (name_len,) = r.take("<H")
             name = data[r.at : r.at + name_len].decode()
             r.at += name_len
-            dtype, _count, off, nbytes = r.take("<BIQQ")
-            tensors[name] = (dtype, off, nbytes)
+            _dtype, _count, off, nbytes = r.take("<BIQQ")
+            tensors[name] = (off, nbytes)
         self._data = data
         self._tensors = tensors
         H, FF = self.H, self.FF
@@ -249,11 +249,11 @@ class E5Numpy:
             )
 
     def _f32(self, name: str) -> Floats:
-        _, off, nbytes = self._tensors[name]
+        off, nbytes = self._tensors[name]
         return np.frombuffer(self._data, dtype="<f4", count=nbytes // 4, offset=off)
 
     def _blocks(self, name: str) -> npt.NDArray[np.void]:
-        _, off, nbytes = self._tensors[name]
+        off, nbytes = self._tensors[name]
         return np.frombuffer(self._data, dtype=_BLOCK, count=nbytes // _BLOCK.itemsize, offset=off)
 
     def _norm(self, x: npt.NDArray[np.floating], wb: tuple[Floats, Floats]) -> Floats:

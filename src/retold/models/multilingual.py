@@ -96,7 +96,5 @@ class E5Embedder:
     def encode(self, texts: Sequence[str], batch_size: int = _CHUNK) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        parts = [
-            self._model.encode(texts[i : i + batch_size]) for i in range(0, len(texts), batch_size)
-        ]
-        return np.concatenate(parts)
+        # the forward pass bounds its own memory (CHUNK_TOKENS); batch_size is not needed
+        return self._model.encode(texts)
