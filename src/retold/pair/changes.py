@@ -99,9 +99,9 @@ def name_variants(a_text: str, b_text: str) -> list[tuple[str, str]]:
         [('Solbakk', 'Solbak')]
     """
     na, nb = _names(a_text), _names(b_text)
-    lower_a, lower_b = fold(a_text), fold(b_text)
-    only_a = [w for k, w in na.items() if k not in nb and k not in lower_b.split()]
-    only_b = [w for k, w in nb.items() if k not in na and k not in lower_a.split()]
+    words_a, words_b = set(fold(a_text).split()), set(fold(b_text).split())
+    only_a = [w for k, w in na.items() if k not in nb and k not in words_b]
+    only_b = [w for k, w in nb.items() if k not in na and k not in words_a]
     pairs = []
     used: set[str] = set()
     for wa in only_a:
