@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from retold.collection import candidates
 from retold.collection.candidates import (
     CandidateConfig,
     Candidates,
@@ -40,6 +41,15 @@ def test_sentence_hash_needs_min_shared_and_ignores_hubs() -> None:
     assert [(c.a, c.b, c.shared) for c in out] == [(0, 1, 2)]
 
 
+def test_a_sentence_repeated_inside_one_document_counts_once() -> None:
+    # a line repeated in one article is in two documents, not four: no hub at max_df=2
+    hashes = np.array([100, 5, 100, 100, 100, 8], dtype=np.int64)
+    doc_of = np.array([0, 0, 0, 0, 1, 1], dtype=np.int64)
+    cfg = CandidateConfig(min_shared=1, max_df=2)
+    out = sentence_hash_candidates(hashes, doc_of, Candidates(), cfg)
+    assert [(c.a, c.b, c.shared) for c in out] == [(0, 1, 1)]
+
+
 def test_close_sentence_pairs_counts_mutual_best_matches() -> None:
     va = np.eye(3, dtype=np.float32)
     vb = np.array([[1, 0, 0], [0, 0.9, 0.1], [0.6, 0.8, 0]], dtype=np.float32)
@@ -66,6 +76,31 @@ def test_semantic_candidates_find_neighbours_sharing_sentences() -> None:
     cfg = CandidateConfig(k=2, min_doc_cosine=0.5, min_cosine=0.8, min_pairs=3)
     out = semantic_candidates(vectors, offsets, usable, Candidates(), cfg)
     assert [(c.a, c.b, c.signals) for c in out] == [(0, 1, {"semantic"})]
+
+
+def test_sentence_check_in_threads_finds_the_pairs_of_one_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(candidates, "CHECK_PAIRS", 7)  # many parts from a small collection
+    rng = np.random.default_rng(8)
+    stories = rng.standard_normal((30, 5, 24)).astype(np.float32)
+    # each story twice, the copy with noise of its own strength: some copies pass the check
+    scale = np.linspace(0.05, 1.5, 30, dtype=np.float32)[:, None, None]
+    copies = stories + scale * rng.standard_normal(stories.shape).astype(np.float32)
+    vectors = np.concatenate([stories, copies]).reshape(-1, 24)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    offsets = np.arange(0, len(vectors) + 1, 5, dtype=np.int64)
+    usable = rng.random(len(vectors)) > 0.1
+    cfg = CandidateConfig(k=3, min_doc_cosine=0.3, nearest_cosine=0.2, min_cosine=0.5)
+
+    def found(threads: int) -> list[tuple[int, int, int]]:
+        out = semantic_candidates(vectors, offsets, usable, Candidates(), cfg, threads=threads)
+        return [(c.a, c.b, c.shared) for c in out]
+
+    one = found(1)
+    assert 3 <= len(one) < 30  # some copies found, not all
+    assert found(2) == one
+    assert found(3) == one
 
 
 def test_candidate_config_validation() -> None:

@@ -243,8 +243,13 @@ def sentence_hash_candidates(
     cfg = config or CandidateConfig()
     if len(hashes) == 0:
         return out
-    # one entry per (hash, doc): a sentence repeated inside one document counts once
-    pairs = np.unique(np.stack([hashes, doc_of], axis=1), axis=0)
+    # one entry per (hash, doc), sorted: a sentence repeated inside one document counts once
+    # (a lexsort and a look at neighbours: np.unique over rows is nine times slower)
+    order = np.lexsort((doc_of, hashes))
+    h, d = hashes[order], doc_of[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
+    pairs = np.stack([h[first], d[first]], axis=1)
     shared: dict[Pair, int] = defaultdict(int)
     for s, e in _runs(pairs[:, 0]):
         if e - s > cfg.max_df:
@@ -536,7 +541,10 @@ def cell_neighbour_pairs(
         better = top > best_v[queries]
         best_v[queries[better]] = top[better]
         best_j[queries[better]] = pool[arg[better]]
-        r, m = np.nonzero(sims >= min_cosine)  # rare: kept whole, ranked at the end
+        # rare: kept whole, ranked at the end; only rows whose best reaches it can hold one
+        rows = np.flatnonzero(top >= min_cosine)
+        r, m = np.nonzero(sims[rows] >= min_cosine)
+        r = rows[r]
         found_q.append(queries[r])
         found_m.append(pool[m])
         found_v.append(np.round(sims[r, m], 5))
@@ -662,6 +670,9 @@ def _sorted_pairs(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> list[Pa
     return [(int(x), int(y)) for x, y in uniq]
 
 
+CHECK_PAIRS = 4096  # neighbour pairs whose sentences are checked in one part
+
+
 def semantic_candidates(
     vectors: Rows,
     offsets: npt.NDArray[np.int64],
@@ -669,6 +680,7 @@ def semantic_candidates(
     out: Candidates,
     config: CandidateConfig | None = None,
     dvecs: npt.NDArray[np.float32] | None = None,
+    threads: int = 1,
 ) -> Candidates:
     """Neighbouring documents that share ``min_pairs`` close sentence pairs.
 
@@ -679,6 +691,9 @@ def semantic_candidates(
         out: Candidates to add to.
         config: Limits.
         dvecs: ``doc_vectors`` of the same input, when already computed.
+        threads: Parts of the sentence check run at once. Reading rows from a file and the
+            small matrix products release the GIL; the pairs found are the same for any
+            number.
     """
     cfg = config or CandidateConfig()
     if dvecs is None:
@@ -687,14 +702,28 @@ def semantic_candidates(
     crowd = crowd_labels(out.pairs(), len(dvecs), cfg.max_bucket)
     # already proposed, or both in one crowd the lexical pairs join: nothing to check
     todo = [(i, j) for i, j in pairs if (i, j) not in out and not crowd[i] == crowd[j] >= 0]
-    step = 4096
-    for s in range(0, len(todo), step):
-        part = todo[s : s + step]
+
+    def check(part: Sequence[Pair]) -> list[tuple[int, int, int]]:
         held: dict[int, npt.NDArray[np.floating]] = {}
         for d in sorted({d for pair in part for d in pair}):
             sd = slice(offsets[d], offsets[d + 1])
             held[d] = vectors[sd][usable[sd]].astype(np.float32)  # once a document
-        for i, j, n in sentence_checked(part, held, cfg):
+        return sentence_checked(part, held, cfg)
+
+    parts = [todo[s : s + CHECK_PAIRS] for s in range(0, len(todo), CHECK_PAIRS)]
+    if threads <= 1 or len(parts) < 2:
+        checked: Iterable[list[tuple[int, int, int]]] = map(check, parts)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from threadpoolctl import threadpool_limits
+
+        # one BLAS thread each: the products are small, and spinning BLAS threads would take
+        # the cores from the threads' own work
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(threads) as pool:
+            checked = list(pool.map(check, parts))  # at most `threads` parts held at once
+    for found in checked:
+        for i, j, n in found:
             out.add(i, j, "semantic", n)
     return out
 

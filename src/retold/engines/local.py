@@ -114,9 +114,10 @@ def find_candidates(
     config: CandidateConfig,
     advance: Callable[[int], None] | None = None,
     dvecs: npt.NDArray[np.float32] | None = None,
+    threads: int = 1,
 ) -> Candidates:
     """All three candidate signals over the prepared corpus; ``advance(1)`` after each band
-    of the LSH and each other signal."""
+    of the LSH and each other signal. ``threads`` run the semantic sentence check."""
     step = advance or (lambda n: None)
     out = Candidates()
     lexical_candidates(keys, out, config, on_band=step)
@@ -124,7 +125,7 @@ def find_candidates(
     sentence_hash_candidates(hashes[usable], doc_of[usable], out, config)
     step(1)
     if vectors is not None:
-        semantic_candidates(vectors, offsets, usable, out, config, dvecs)
+        semantic_candidates(vectors, offsets, usable, out, config, dvecs, threads)
         step(1)
     return out
 
@@ -263,8 +264,8 @@ def run_dedup(
         progress: Where to report progress (nothing by default).
         comparer: Verifier to use instead of the one the config implies (tests).
         workers: Processes for the per-document stage (segment, fingerprint, embed) and, from
-            ``PARALLEL_VERIFY_MIN`` candidate pairs on, for verification; results are the
-            same for any number.
+            ``PARALLEL_VERIFY_MIN`` candidate pairs on, for verification; as many threads run
+            the semantic sentence check. Results are the same for any number.
         work_dir: Where finished batches and the candidate pairs are saved; a rerun with the
             same folder, corpus and settings loads them instead of redoing them.
         on_skip: Called with ``(location, reason)`` for each document too long to compare
@@ -368,6 +369,7 @@ def run_dedup(
                 cfg.candidates,
                 t.advance,
                 dvecs,
+                threads=workers,
             )
             if crosslingual:
                 # translated copies: documents in other languages sharing numbers, dates, names
