@@ -58,6 +58,7 @@ from dedup_bench import (
     BBC,
     bbc_docs,
     cached_background,
+    corpus_key,
     exact_groups,
     planted_docs,
 )
@@ -65,6 +66,7 @@ from dedup_bench import (
 from retold.bench.anchors import installed, whitespace_tokenizer
 from retold.bench.memory import PeakMemory
 from retold.documents import Document
+from retold.readers import SkipLog, read_corpus
 
 if not installed("datatrove"):
     sys.exit("this benchmark needs datatrove: pip install -e '.[bench]'")
@@ -90,10 +92,7 @@ def build_corpus(n: int, seed: int) -> tuple[list[Document], list[tuple[str, str
 
 def read_corpus_file(path: Path) -> tuple[list[Document], list[tuple[str, str]]]:
     """The documents of a ``dedup_bench.py corpus`` file and its planted pairs."""
-    with path.open(encoding="utf-8") as f:
-        docs = [Document(**json.loads(line)) for line in f]
-    gold = json.loads(path.with_name(path.name + ".gold.json").read_text())["gold"]
-    return docs, [tuple(p) for p in gold]
+    return list(read_corpus(path, on_skip=SkipLog())), corpus_key(path)[0]
 
 
 def write_shards(docs: list[Document], folder: Path, shards: int) -> None:

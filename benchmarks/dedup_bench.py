@@ -428,13 +428,18 @@ def run_planted(args: argparse.Namespace) -> None:
     print(f"\npeak RSS of the main process {peak_rss_mb():.0f} MB")
 
 
+def corpus_key(corpus: str | Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The planted pairs of a ``corpus`` file (its ``.gold.json``): all of them, and the LLM
+    rewrites among them."""
+    key = json.loads(Path(f"{corpus}.gold.json").read_text(encoding="utf-8"))
+    return [tuple(p) for p in key["gold"]], [tuple(p) for p in key["llm_gold"]]
+
+
 def run_streamed(args: argparse.Namespace) -> None:
     """Full mode (or ``--lexical-only``) on a corpus file written by ``corpus``."""
     from retold.readers import count_documents
 
-    key = json.loads(Path(f"{args.corpus}.gold.json").read_text(encoding="utf-8"))
-    gold = [tuple(p) for p in key["gold"]]
-    llm_gold = [tuple(p) for p in key["llm_gold"]]
+    gold, llm_gold = corpus_key(args.corpus)
     total = count_documents(args.corpus)
     print(f"corpus: {args.corpus}, {total} docs, {len(gold)} planted pairs; streamed")
     lexical = args.lexical_only
